@@ -1,0 +1,40 @@
+# Security Guarantees and Their Limits: the two commands.
+#   make lab    set up .venv on first use, then open the course in JupyterLab
+#   make test   install the test dependencies on first use, then run every test
+# ARGS is passed to JupyterLab (make lab ARGS=--no-browser) or to pytest (make test ARGS="-k release").
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+ARGS   ?=
+
+.PHONY: lab test release benchmark clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install when the dependency list changes.
+$(VENV)/.course-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.course-test-installed: pyproject.toml $(VENV)/.course-installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+lab: $(VENV)/.course-installed
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb $(ARGS)
+
+test: $(VENV)/.course-test-installed
+	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax $(ARGS)
+
+release: $(VENV)/.course-installed
+	$(BIN)/course release
+
+benchmark: $(VENV)/.course-test-installed
+	$(BIN)/python benchmarks/widget_redraw.py
+	$(BIN)/python benchmarks/grade_benchmark.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

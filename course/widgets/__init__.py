@@ -1,0 +1,16 @@
+"""Thin ipywidgets views over :mod:`course.models`.
+
+Every explorer:
+
+- takes its whole state as constructor arguments and exposes it back as plain values
+  (``explorer.state``), so an exercise can rebuild it from code and the answer survives
+  re-execution;
+- recomputes through a pure model function and redraws as HTML (no JavaScript of its own,
+  no network), timing each redraw in ``explorer.last_redraw_ms``;
+- shows a readable text summary where there is no front end (nbconvert, nbval, grading).
+"""
+
+from course.widgets.base import Explorer
+from course.widgets.enlargement import EnlargementExplorer
+
+__all__ = ["EnlargementExplorer", "Explorer"]

@@ -1,0 +1,105 @@
+"""The pattern every explorer follows: controls → pure model → HTML view (+ text summary)."""
+
+from __future__ import annotations
+
+import html
+import time
+from typing import Any
+
+import ipywidgets as widgets
+
+
+class Explorer:
+    """Base class for the course's interactive explorers.
+
+    Subclasses implement:
+
+    - ``_make_controls()`` → dict of name → ipywidgets control, built from constructor values;
+    - ``compute()`` → the model's result for the current ``state`` (call pure functions only);
+    - ``render_html(result)`` → HTML for the view;
+    - ``render_text(result)`` → a plain-text summary (shown without a front end).
+
+    ``state`` returns the controls' values as plain Python values; ``set(**values)`` changes
+    several at once and redraws once. ``result`` is the latest model result.
+    """
+
+    title: str = ""
+
+    def __init__(self) -> None:
+        self.controls: dict[str, widgets.Widget] = self._make_controls()
+        self.view = widgets.HTML()
+        self.last_redraw_ms: float = 0.0
+        self._holding = False
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        header = [widgets.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
+        self.widget = widgets.VBox(
+            header + [widgets.HBox(list(self.controls.values()), layout={"flex_flow": "row wrap"}), self.view]
+        )
+        self.redraw()
+
+    # -- to implement -------------------------------------------------------------------
+    def _make_controls(self) -> dict[str, widgets.Widget]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def compute(self) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def render_html(self, result: Any) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def render_text(self, result: Any) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- state --------------------------------------------------------------------------
+    @property
+    def state(self) -> dict[str, Any]:
+        """The controls' current values as plain Python values."""
+        return {name: _plain(control.value) for name, control in self.controls.items()}
+
+    def set(self, **values: Any) -> "Explorer":
+        """Set several controls at once (redraws once); unknown names raise ``KeyError``."""
+        unknown = sorted(set(values) - set(self.controls))
+        if unknown:
+            raise KeyError(f"{type(self).__name__} has no control {', '.join(map(repr, unknown))}; "
+                           f"it has {', '.join(map(repr, self.controls))}")
+        self._holding = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._holding = False
+        self.redraw()
+        return self
+
+    # -- drawing ------------------------------------------------------------------------
+    def _on_change(self, _change: dict) -> None:
+        if not self._holding:
+            self.redraw()
+
+    def redraw(self) -> None:
+        """Recompute and redraw the view; records the time taken in ``last_redraw_ms``."""
+        start = time.perf_counter()
+        self.result = self.compute()
+        self.view.value = self.render_html(self.result)
+        self.last_redraw_ms = (time.perf_counter() - start) * 1000
+
+    def summary(self) -> str:
+        """The text summary of the current result."""
+        return self.render_text(self.result)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
+        bundle = dict(bundle)
+        bundle["text/plain"] = self.summary()
+        return bundle
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+
+def _plain(value: Any) -> Any:
+    """ipywidgets values as plain Python (tuples from range sliders become lists)."""
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
