@@ -25,3 +25,7 @@ def _register() -> None:
 
 
 _register()
+
+
+if __name__ == "__main__":  # python -m course.cli
+    main()

@@ -1,0 +1,127 @@
+"""`course release`: exercises without answers, hidden tests or outputs; --check finds stale files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbformat.v4 import new_output
+
+from course.release import nbgrader_format as fmt
+from course.release.authoring import (answer_cell, check_cell, code_cell, essay_cell, markdown_cell,
+                                      notebook, setup_cell)
+from course.release.exercise import make_exercise
+from course.release.release import release
+from tests.conftest import ROOT
+
+
+def _solution():
+    answer = answer_cell("q1", "q1 = None  # a whole number", "q1 = 40 + 2")
+    answer.outputs = [new_output("stream", name="stdout", text="secret output")]
+    answer.execution_count = 3
+    answer.metadata["course"] = {"note": "instructor only"}
+    return notebook([
+        markdown_cell("# Demo", grade_id="intro"),
+        setup_cell("demo_exercises"),
+        answer,
+        check_cell("q1", 2, 'check("q1", q1)', "assert int(q1) == 42"),
+        essay_cell("q2", 4, "**Model answer.** The secret model answer.", "- (4 pts) Anything."),
+        code_cell("print('plain')"),
+    ])
+
+
+def test_make_exercise_removes_solutions_hidden_tests_and_outputs():
+    exercise = make_exercise(_solution(), "demo")
+    text = nbformat.writes(exercise)
+    for secret in ("40 + 2", "int(q1) == 42", "secret model answer", "Rubric", "secret output",
+                   "instructor only", fmt.BEGIN_SOLUTION, fmt.BEGIN_HIDDEN):
+        assert secret not in text, secret
+    answer, test, essay = exercise.cells[2], exercise.cells[3], exercise.cells[4]
+    assert answer.source == "q1 = None  # a whole number\n# YOUR CODE HERE"
+    assert answer.outputs == [] and answer.execution_count is None
+    assert test.source == 'check("q1", q1)'
+    assert essay.source == "YOUR ANSWER HERE"
+    assert fmt.points(test) == 2 and fmt.grade_id(essay) == "q2_essay"
+
+
+def test_make_exercise_keeps_indentation_of_nested_regions():
+    cell = answer_cell("q1", "def f():", "    return 1")
+    cell.source = "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION"
+    exercise = make_exercise(notebook([cell]), "demo")
+    assert exercise.cells[0].source == "def f():\n    # YOUR CODE HERE"
+
+
+def test_make_exercise_does_not_change_its_input():
+    solution = _solution()
+    before = nbformat.writes(solution)
+    make_exercise(solution, "demo")
+    assert nbformat.writes(solution) == before
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda nb: setattr(nb.cells[2], "source", "### BEGIN SOLUTION\nq1 = 1"), "never closed"),
+    (lambda nb: setattr(nb.cells[3], "source", "### END HIDDEN TESTS"), "without '### BEGIN HIDDEN TESTS'"),
+    (lambda nb: nb.cells[3].metadata.nbgrader.pop("points"), "needs points"),
+    (lambda nb: nb.cells[4].metadata.nbgrader.update(grade_id="q1"), "grade_id 'q1' already used"),
+    (lambda nb: nb.cells[2].metadata.nbgrader.pop("grade_id"), "need a grade_id"),
+])
+def test_format_errors_name_the_cell(mutate, message):
+    solution = _solution()
+    mutate(solution)
+    with pytest.raises(fmt.FormatError, match=message) as info:
+        make_exercise(solution, "demo.ipynb")
+    assert "demo.ipynb, cell " in str(info.value)
+
+
+def test_split_essay_solution():
+    model, rubric = fmt.split_essay_solution(_solution().cells[4].source)
+    assert model == "**Model answer.** The secret model answer."
+    assert rubric == "- (4 pts) Anything."
+
+
+def test_release_writes_then_check_finds_stale_and_orphans(tmp_path):
+    solutions, exercises = tmp_path / "solutions", tmp_path / "exercises"
+    solutions.mkdir()
+    nbformat.write(_solution(), solutions / "demo_exercises.ipynb")
+    first = release(solutions, exercises, tmp_path / "keys", with_keys=False)
+    assert [p.name for p in first.written] == ["demo_exercises.ipynb"]
+    assert release(solutions, exercises, tmp_path / "keys", check=True, with_keys=False).stale == []
+
+    changed = _solution()
+    changed.cells[0].source = "# Demo, revised"
+    nbformat.write(changed, solutions / "demo_exercises.ipynb")
+    (exercises / "old_exercises.ipynb").write_text("{}")
+    report = release(solutions, exercises, tmp_path / "keys", check=True, with_keys=False)
+    assert [p.name for p in report.stale] == ["demo_exercises.ipynb"]
+    assert [p.name for p in report.orphans] == ["old_exercises.ipynb"]
+
+
+def test_release_with_no_solutions_says_so(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no solution notebooks"):
+        release(tmp_path, tmp_path / "exercises", with_keys=False)
+
+
+def test_course_exercises_and_keys_are_up_to_date():
+    """The contract: `course release --check` passes on the repository as committed."""
+    result = subprocess.run([sys.executable, "-m", "course.cli", "release", "--check"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_release_check_exits_1_and_names_the_stale_file(tmp_path):
+    solutions, exercises = tmp_path / "solutions", tmp_path / "exercises"
+    solutions.mkdir()
+    exercises.mkdir()
+    nb = _solution()
+    nb.cells = [c for c in nb.cells if fmt.grade_id(c) != "setup" and fmt.grade_id(c) not in ("q1",)]
+    nbformat.write(nb, solutions / "demo_exercises.ipynb")
+    (exercises / "demo_exercises.ipynb").write_text("{}")
+    result = subprocess.run(
+        [sys.executable, "-m", "course.cli", "release", "--check",
+         "--solutions", str(solutions), "--exercises", str(exercises)],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert "stale: " in result.stderr and "demo_exercises.ipynb" in result.stderr
