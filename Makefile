@@ -7,6 +7,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
+# JupyterLab refuses to run as root without --allow-root (containers, CI).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test release benchmark clean
 
@@ -24,7 +26,7 @@ $(VENV)/.course-test-installed: pyproject.toml $(VENV)/.course-installed
 	touch $@
 
 lab: $(VENV)/.course-installed
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb $(ARGS)
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb $(ROOT_FLAG) $(ARGS)
 
 test: $(VENV)/.course-test-installed
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax $(ARGS)

@@ -39,6 +39,10 @@ def _environment() -> tuple[dict[str, str], list]:
             name, spec = _split(item)
             if name not in CONDA_ONLY:
                 conda[name] = spec
+    for item in pip:  # packages conda-forge lacks come from PyPI inside the conda env
+        if not item.startswith("-"):
+            name, spec = _split(item.split("#")[0])
+            conda[name] = spec
     return conda, pip
 
 
