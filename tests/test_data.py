@@ -140,3 +140,11 @@ def test_timeline_facts():
     assert "OSCE Permanent Council" in timeline.loc[pd.Timestamp("2022-01-13"), "event"]
     assert "invasion" in timeline.loc[pd.Timestamp("2022-02-24"), "event"]
     assert "written responses" in timeline.loc[pd.Timestamp("2022-01-26"), "event"]
+
+
+def test_an_event_for_an_unknown_treaty_is_rejected(monkeypatch):
+    events = data.load("treaty_events")
+    events.loc[3, "treaty_id"] = "salt_iii"
+    monkeypatch.setattr(data, "load", lambda name: events if name == "treaty_events" else data._load_cached(name))
+    with pytest.raises(DataError, match="treaty_events.csv, line 5, column 'treaty_id': 'salt_iii' is not"):
+        data.load_treaty_events()

@@ -18,7 +18,7 @@ LECTURES = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SOLUTIONS = sorted((ROOT / "solutions").glob("*_exercises.ipynb"))
 MODULE_SOLUTIONS = [p for p in SOLUTIONS if not p.name.startswith("00_")]
 ARTICLE = ROOT.parent / "shared" / "reference" / "trenin-2022-article.txt"
-QUESTION_POINTS = re.compile(r"\*\*Q(\d+)\b[^*]*?\((\d+(?:\.\d+)?) points?\)")
+QUESTION_POINTS = re.compile(r"\*\*Q(\d+)\b[^*]*?\((\d+(?:\.\d+)?) points?\b")
 RUBRIC_POINTS = re.compile(r"\((\d+(?:\.\d+)?) pts?\)")
 CHECK_CALL = re.compile(r"""^\s*check\(\s*["']([^"']+)["']""", re.MULTILINE)
 

@@ -62,7 +62,7 @@ def test_enlargement_explorer_counts_and_errors():
     assert explorer.counts["former Soviet republic"] == 3
     explorer.year = 1990
     assert explorer.member_count == 16  # the former GDR is not a separate member
-    with pytest.raises(ValueError, match="between 1949 and 2030"):
+    with pytest.raises(ValueError, match="between 1949 and 2026"):
         EnlargementExplorer(year=1900)
     with pytest.raises(TypeError, match="whole number"):
         EnlargementExplorer(year="2004")

@@ -77,10 +77,15 @@ def waves(members: pd.DataFrame) -> pd.DataFrame:
 
 
 def recent_waves(members: pd.DataFrame, before: AsOf, n: int = 5) -> pd.DataFrame:
-    """The ``n`` most recent waves that happened before ``before``."""
+    """The ``n`` most recent waves that happened before ``before``.
+
+    A bare year means the start of that year: ``before=2004`` leaves the 2004 wave out.
+    """
     if n < 1:
         raise ValueError("n must be at least 1")
     cutoff = as_of_timestamp(before)
+    if isinstance(before, int):
+        cutoff = pd.Timestamp(year=before, month=1, day=1)
     table = waves(members)
     return table[table["accession_date"] < cutoff].tail(n).reset_index(drop=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import numbers
 
 import ipywidgets as widgets
 import pandas as pd
@@ -40,13 +41,23 @@ class EnlargementExplorer(Explorer):
         self._members = data.load_enlargement() if members is None else members
         first = int(self._members["wave_year"].min())
         last = int(self._members["wave_year"].max())
-        if not isinstance(year, int) or isinstance(year, bool):
-            raise TypeError(f"year must be a whole number, not {type(year).__name__}")
-        if not first <= year <= 2030:
-            raise ValueError(f"year must be between {first} and 2030, not {year}")
         self._range = (first, max(last, 2026))
-        self._initial_year = year
+        self._initial_year = self._checked_year(year)
         super().__init__()
+
+    def _checked_year(self, year: object) -> int:
+        """The year if it is a whole number inside the slider's range (the slider would clip it silently)."""
+        if not isinstance(year, numbers.Integral) or isinstance(year, bool):
+            raise TypeError(f"year must be a whole number, not {type(year).__name__}")
+        if not self._range[0] <= year <= self._range[1]:
+            raise ValueError(f"year must be between {self._range[0]} and {self._range[1]}, not {year}")
+        return int(year)
+
+    def set(self, **values) -> "EnlargementExplorer":
+        """Set controls (here: ``year``); an out-of-range year raises instead of being clipped."""
+        if "year" in values:
+            values["year"] = self._checked_year(values["year"])
+        return super().set(**values)
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
         return {
