@@ -28,6 +28,8 @@ __all__ = [
     "data_path",
     "load",
     "load_enlargement",
+    "load_postwar_orders",
+    "load_proposals",
     "load_timeline",
     "load_treaties",
     "load_treaty_events",
@@ -63,10 +65,33 @@ def load_treaties() -> pd.DataFrame:
 
 
 def load_treaty_events() -> pd.DataFrame:
-    """Notices, suspensions, withdrawals, extensions and expiries, by party and date."""
-    return load("treaty_events")
+    """Notices, suspensions, withdrawals, extensions and expiries, by party and date.
+
+    Every ``treaty_id`` must name a row of ``treaties.csv``; an unknown one raises
+    :class:`DataError` naming the line.
+    """
+    events = load("treaty_events")
+    known = set(load("treaties")["treaty_id"])
+    unknown = events[~events["treaty_id"].isin(known)]
+    if len(unknown):
+        index = unknown.index[0]
+        raise DataError(
+            f"treaty_events.csv, line {index + 2}, column 'treaty_id': {unknown.loc[index, 'treaty_id']!r} "
+            f"is not a treaty_id in treaties.csv"
+        )
+    return events
 
 
 def load_timeline() -> pd.DataFrame:
     """Dated events 1990-2026, each with a category and a source."""
     return load("timeline")
+
+
+def load_postwar_orders() -> pd.DataFrame:
+    """Post-war settlements (1815, 1919, 1945, 1991) and how the defeated power was treated."""
+    return load("postwar_orders")
+
+
+def load_proposals() -> pd.DataFrame:
+    """The proposals Trenin weighs, his verdicts (0-4) and the US/NATO replies of 26 Jan 2022."""
+    return load("proposals")

@@ -109,9 +109,91 @@ TIMELINE = Dataset(
     key=("date", "event"),
 )
 
+POSTWAR_ORDERS = Dataset(
+    file="postwar_orders.csv",
+    description=(
+        "Post-war settlements and how the defeated (or losing) great power was treated: whether and "
+        "when it joined the victors' core institution, and whether it later challenged the order "
+        "(cases after Ikenberry, After Victory, 2001; the coding is the course's)."
+    ),
+    columns=(
+        Column("case_id"),
+        Column("settlement"),
+        Column("year", "int", minimum=1600, maximum=2100),
+        Column("power"),
+        Column("outcome_for_power"),
+        Column("initial_terms"),
+        Column("core_institution"),
+        Column("joined_core_year", "int", required=False, minimum=1600, maximum=2100),
+        Column("cooperative_arrangements", required=False),
+        Column("later_challenge", "bool"),
+        Column("what_followed"),
+        SOURCE,
+    ),
+    key=("case_id",),
+)
+
+VERDICT_SCORES = {
+    "impossible": 0,
+    "unlikely": 1,
+    "limited or conditional": 2,
+    "possible": 3,
+    "already de facto": 4,
+}
+"""Trenin's verdict on a proposal coded on an ordinal 0-4 scale (higher = more feasible).
+
+The coding is the course's reading of the article's wording: "impossible" (0); "unlikely" or
+"harder, if not impossible" (1); possible only in a limited form or as part of a trade (2);
+"possible" or "there's a chance" (3); "de facto being implemented" (4).
+"""
+
+
+def _verdict_score_matches_label(frame: pd.DataFrame) -> list[str]:
+    expected = frame["article_verdict"].astype(str).map(VERDICT_SCORES)
+    wrong = frame[frame["verdict_score"] != expected]
+    return [
+        f"line {i + 2}, column 'verdict_score': {row.verdict_score} does not match the verdict "
+        f"{row.article_verdict!r} (expected {VERDICT_SCORES[str(row.article_verdict)]})"
+        for i, row in wrong.iterrows()
+    ]
+
+
+PROPOSALS = Dataset(
+    file="proposals.csv",
+    description=(
+        "The proposals Trenin weighs (the three core demands and their sub-issues), his verdict on "
+        "each, and what the US and NATO written replies of 26 Jan 2022 put on the table."
+    ),
+    columns=(
+        Column("proposal_id"),
+        Column(
+            "demand",
+            "category",
+            choices=(
+                "end NATO expansion",
+                "no new NATO infrastructure or offensive weapons",
+                "withdraw post-1997 infrastructure",
+            ),
+        ),
+        Column("proposal"),
+        Column("article_section", "category", choices=("The Limits of Possibility", "What Next?")),
+        Column("article_verdict", "category", choices=tuple(VERDICT_SCORES)),
+        Column("verdict_score", "int", minimum=0, maximum=4),
+        Column("article_quote"),
+        Column("us_reply_2022_01_26"),
+        Column("us_reply_status", "category",
+               choices=("offered", "partly offered", "not offered", "not verified")),
+        SOURCE,
+    ),
+    key=("proposal_id",),
+    checks=(_verdict_score_matches_label,),
+)
+
 DATASETS: dict[str, Dataset] = {
     "enlargement": ENLARGEMENT,
     "treaties": TREATIES,
     "treaty_events": TREATY_EVENTS,
     "timeline": TIMELINE,
+    "postwar_orders": POSTWAR_ORDERS,
+    "proposals": PROPOSALS,
 }
