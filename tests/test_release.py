@@ -50,7 +50,8 @@ def test_make_exercise_keeps_indentation_of_nested_regions():
     cell = answer_cell("q1", "def f():", "    return 1")
     cell.source = "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION"
     exercise = make_exercise(notebook([cell]), "demo")
-    assert exercise.cells[0].source == "def f():\n    # YOUR CODE HERE"
+    assert exercise.cells[0].source == "def f():\n    # YOUR CODE HERE\n    pass"
+    compile(exercise.cells[0].source, "<exercise>", "exec")  # a comment alone would not compile
 
 
 def test_make_exercise_does_not_change_its_input():
@@ -62,7 +63,7 @@ def test_make_exercise_does_not_change_its_input():
 
 @pytest.mark.parametrize("mutate, message", [
     (lambda nb: setattr(nb.cells[2], "source", "### BEGIN SOLUTION\nq1 = 1"), "never closed"),
-    (lambda nb: setattr(nb.cells[3], "source", "### END HIDDEN TESTS"), "without '### BEGIN HIDDEN TESTS'"),
+    (lambda nb: setattr(nb.cells[3], "source", "### END HIDDEN TESTS"), "without 'BEGIN HIDDEN TESTS'"),
     (lambda nb: nb.cells[3].metadata.nbgrader.pop("points"), "needs points"),
     (lambda nb: nb.cells[4].metadata.nbgrader.update(grade_id="q1"), "grade_id 'q1' already used"),
     (lambda nb: nb.cells[2].metadata.nbgrader.pop("grade_id"), "need a grade_id"),

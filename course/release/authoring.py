@@ -49,7 +49,7 @@ def setup_cell(notebook_name: str, extra: str = "") -> nbformat.NotebookNode:
 
 def answer_cell(question: str, placeholder: str, solution: str) -> nbformat.NotebookNode:
     """A student answer cell: ``placeholder`` stays, ``solution`` becomes ``# YOUR CODE HERE``."""
-    code = f"{placeholder.strip()}\n{fmt.BEGIN_SOLUTION}\n{solution.strip()}\n{fmt.END_SOLUTION}"
+    code = f"{placeholder.strip()}\n{fmt.MARK}{fmt.BEGIN_SOLUTION}\n{solution.strip()}\n{fmt.MARK}{fmt.END_SOLUTION}"
     cell = new_code_cell(code)
     cell.metadata.update(_meta(f"{question}_answer", solution=True))
     return cell
@@ -57,7 +57,7 @@ def answer_cell(question: str, placeholder: str, solution: str) -> nbformat.Note
 
 def check_cell(question: str, points: float, public: str, hidden: str) -> nbformat.NotebookNode:
     """An auto-graded test cell: the public self-check, then hidden tests."""
-    code = f"{public.strip()}\n{fmt.BEGIN_HIDDEN}\n{hidden.strip()}\n{fmt.END_HIDDEN}"
+    code = f"{public.strip()}\n{fmt.MARK}{fmt.BEGIN_HIDDEN}\n{hidden.strip()}\n{fmt.MARK}{fmt.END_HIDDEN}"
     cell = new_code_cell(code)
     cell.metadata.update(_meta(question, grade=True, locked=True, points=points))
     return cell
@@ -65,7 +65,8 @@ def check_cell(question: str, points: float, public: str, hidden: str) -> nbform
 
 def essay_cell(question: str, points: float, model_answer: str, rubric: str) -> nbformat.NotebookNode:
     """A hand-graded answer cell: the model answer and rubric become ``YOUR ANSWER HERE``."""
-    text = f"{fmt.BEGIN_SOLUTION}\n{model_answer.strip()}\n\n#### Rubric\n{rubric.strip()}\n{fmt.END_SOLUTION}"
+    text = (f"{fmt.MARK}{fmt.BEGIN_SOLUTION}\n{model_answer.strip()}\n\n#### Rubric\n{rubric.strip()}\n"
+            f"{fmt.MARK}{fmt.END_SOLUTION}")
     cell = new_markdown_cell(text)
     cell.metadata.update(_meta(f"{question}_essay", solution=True, grade=True, points=points))
     return cell

@@ -43,9 +43,7 @@ def make_exercise(solution: nbformat.NotebookNode, name: str = "notebook") -> nb
             cell.outputs = []
             cell.execution_count = None
         if fmt.is_solution(cell):
-            stub = fmt.CODE_STUB if cell.cell_type == "code" else fmt.TEXT_STUB
-            source, replaced = fmt.replace_solution_regions(cell.source, stub, where)
-            cell.source = source if replaced else stub
+            cell.source = fmt.release_cell_source(cell.source, cell.cell_type, where)
         if fmt.is_grade(cell) and cell.cell_type == "code":
             cell.source, _ = fmt.remove_hidden_tests(cell.source, where)
         if "attachments" in cell and not cell.attachments:

@@ -3,7 +3,8 @@ grading learn what a cell is.
 
 Mirrors nbgrader's preprocessors ``ClearSolutions`` and ``ClearHiddenTests``: solution regions
 between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` become a stub; hidden-test regions
-between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS`` are removed.
+between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS`` are removed. As in nbgrader, a
+line is a marker when it contains the delimiter (``BEGIN SOLUTION`` …), whatever comes before it.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
-BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+BEGIN_SOLUTION, END_SOLUTION = "BEGIN SOLUTION", "END SOLUTION"  # nbgrader's delimiters
+BEGIN_HIDDEN, END_HIDDEN = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
+MARK = "### "  # how the course writes a marker line: "### BEGIN SOLUTION"
 CODE_STUB = "# YOUR CODE HERE"
+BLOCK_STUB = "# YOUR CODE HERE\npass"  # inside an indented block a comment alone is a syntax error
 TEXT_STUB = "YOUR ANSWER HERE"
 RUBRIC_HEADING = re.compile(r"^#{2,6}\s*Rubric\s*$", re.IGNORECASE | re.MULTILINE)
 OUR_KEY = "course"
@@ -62,12 +65,11 @@ def _regions(lines: list[str], begin: str, end: str, where: str) -> list[tuple[i
     """(start, stop) line indexes of each region, markers included; checks balance."""
     regions, start = [], None
     for i, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped == begin:
+        if begin in line:
             if start is not None:
                 raise FormatError(f"{where}: '{begin}' inside another region (line {i + 1})")
             start = i
-        elif stripped == end:
+        elif end in line:
             if start is None:
                 raise FormatError(f"{where}: '{end}' without '{begin}' (line {i + 1})")
             regions.append((start, i))
@@ -77,14 +79,33 @@ def _regions(lines: list[str], begin: str, end: str, where: str) -> list[tuple[i
     return regions
 
 
-def replace_solution_regions(source: str, stub: str, where: str = "cell") -> tuple[str, bool]:
-    """Replace each solution region by ``stub`` (indented like the BEGIN line)."""
+def replace_solution_regions(source: str, stub: str, where: str = "cell",
+                             block_stub: str | None = None) -> tuple[str, bool]:
+    """Replace each solution region by ``stub`` (indented like the BEGIN line).
+
+    ``block_stub`` replaces an indented region instead (a function or loop body), where a
+    comment alone would not be valid Python.
+    """
     lines = source.split("\n")
     regions = _regions(lines, BEGIN_SOLUTION, END_SOLUTION, where)
     for start, stop in reversed(regions):
         indent = lines[start][: len(lines[start]) - len(lines[start].lstrip())]
-        lines[start : stop + 1] = [indent + s for s in stub.split("\n")]
+        chosen = block_stub if (indent and block_stub) else stub
+        lines[start : stop + 1] = [indent + s for s in chosen.split("\n")]
     return "\n".join(lines), bool(regions)
+
+
+def release_cell_source(source: str, cell_type: str, where: str = "cell") -> str:
+    """The student copy of a solution cell's source (nbgrader's ClearSolutions, our stubs).
+
+    Each region becomes ``# YOUR CODE HERE`` (code; plus ``pass`` inside an indented block) or
+    ``YOUR ANSWER HERE`` (markdown); a solution cell without a region becomes the stub alone.
+    """
+    if cell_type == "code":
+        released, replaced = replace_solution_regions(source, CODE_STUB, where, block_stub=BLOCK_STUB)
+        return released if replaced else CODE_STUB
+    released, replaced = replace_solution_regions(source, TEXT_STUB, where)
+    return released if replaced else TEXT_STUB
 
 
 def remove_hidden_tests(source: str, where: str = "cell") -> tuple[str, bool]:
@@ -97,13 +118,13 @@ def remove_hidden_tests(source: str, where: str = "cell") -> tuple[str, bool]:
 
 
 def solution_text(source: str, where: str = "cell") -> str:
-    """The text inside the solution region(s) of a cell, markers removed."""
+    """The text inside the solution region(s) of a cell, markers removed (the whole cell when
+    it has no region: nbgrader then treats the whole cell as the solution)."""
     lines = source.split("\n")
-    parts = [
-        "\n".join(lines[start + 1 : stop])
-        for start, stop in _regions(lines, BEGIN_SOLUTION, END_SOLUTION, where)
-    ]
-    return "\n".join(parts).strip()
+    regions = _regions(lines, BEGIN_SOLUTION, END_SOLUTION, where)
+    if not regions:
+        return source.strip()
+    return "\n".join("\n".join(lines[start + 1 : stop]) for start, stop in regions).strip()
 
 
 def split_essay_solution(source: str) -> tuple[str, str]:

@@ -12,5 +12,8 @@ Every explorer:
 
 from course.widgets.base import Explorer
 from course.widgets.enlargement import EnlargementExplorer
+from course.widgets.feasibility import FeasibilityExplorer
+from course.widgets.moratorium import MoratoriumExplorer
+from course.widgets.unbundling import PackageVsTracksExplorer
 
-__all__ = ["EnlargementExplorer", "Explorer"]
+__all__ = ["EnlargementExplorer", "Explorer", "FeasibilityExplorer", "MoratoriumExplorer", "PackageVsTracksExplorer"]

@@ -1,0 +1,131 @@
+"""Rebuild a submission into the notebook that actually runs: the solution's cells, in the
+solution's order, with the student's answers put in.
+
+- Prose, locked code and test cells come from the solution (tests with their hidden part), so
+  editing, deleting or reordering them changes nothing; each such event becomes a note.
+- Answer and essay cells come from the submission by ``grade_id``; a missing one is the release
+  placeholder, i.e. unanswered.
+- Code cells the student added (no or unknown ``grade_id``, or a copy of an answer cell) run in
+  place: right after the known cell they followed in the student's notebook, as they did when
+  the student ran it (this is also what nbgrader does). Added markdown cells are not run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import nbformat
+
+from course.grading.solutions import (
+    ANSWER, LOCKED, PROSE, TEST, ExerciseSpec, Segment, nbgrader_meta, split_test_segments,
+)
+
+EXTRA = "extra"
+
+
+@dataclass(frozen=True)
+class PlanCell:
+    """One cell of the rebuilt notebook."""
+
+    grade_id: str | None
+    role: str  # prose, locked, answer, test, essay, extra
+    cell_type: str
+    source: str  # what the student sees in the feedback (answers) or what runs
+    segments: tuple[Segment, ...]  # what runs, in order (empty: not run)
+    answered: bool = False  # answers and essays: differs from the release placeholder
+
+    def to_job(self) -> dict:
+        """The JSON the executor needs for this cell."""
+        return {"grade_id": self.grade_id, "role": self.role,
+                "segments": [{"source": s.source, "hidden": s.hidden} for s in self.segments]}
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    cells: tuple[PlanCell, ...]
+    notes: tuple[str, ...]
+
+
+def _same(a: str, b: str) -> bool:
+    return "\n".join(line.rstrip() for line in a.strip().splitlines()) == \
+        "\n".join(line.rstrip() for line in b.strip().splitlines())
+
+
+def _released_test(source: str) -> str:
+    return "\n".join(s.source for s in split_test_segments(source) if not s.hidden)
+
+
+def build_plan(spec: ExerciseSpec, nb: nbformat.NotebookNode) -> RunPlan:
+    """The cells to run for one submission, and notes on what differed from the release."""
+    by_id = {c.grade_id: c for c in spec.cells if c.grade_id}
+    found: dict[str, nbformat.NotebookNode] = {}
+    extras: dict[str | None, list[str]] = {}
+    order: list[str] = []
+    duplicates_ignored: list[str] = []
+    anchor: str | None = None
+    for cell in nb.cells:
+        grade_id = nbgrader_meta(cell).get("grade_id") or None
+        known = grade_id in by_id
+        if known and grade_id not in found:
+            found[grade_id] = cell
+            order.append(grade_id)
+            anchor = grade_id
+        elif cell.get("cell_type") == "code" and cell.source.strip() and (
+                not known or by_id[grade_id].role == ANSWER):
+            extras.setdefault(anchor, []).append(cell.source)
+        elif known:
+            duplicates_ignored.append(grade_id)
+
+    notes: list[str] = []
+    cells: list[PlanCell] = [PlanCell(None, EXTRA, "code", s, (Segment(s, False),))
+                             for s in extras.get(None, [])]
+    deleted, edited, unrun = [], [], []
+    for spec_cell in spec.cells:
+        sub_cell = found.get(spec_cell.grade_id) if spec_cell.grade_id else None
+        role = spec_cell.role
+        if role == PROSE:
+            cells.append(PlanCell(spec_cell.grade_id, PROSE, spec_cell.cell_type, spec_cell.source, ()))
+        elif role in (LOCKED, TEST):
+            if spec_cell.grade_id and spec_cell.cell_type == "code":
+                if sub_cell is None:
+                    deleted.append(spec_cell.grade_id)
+                elif not (_same(sub_cell.source, spec_cell.source) or
+                          _same(sub_cell.source, _released_test(spec_cell.source))):
+                    edited.append(spec_cell.grade_id)
+            segments = spec_cell.segments if role == TEST else (Segment(spec_cell.source, False),)
+            if spec_cell.cell_type != "code":
+                segments = ()
+            cells.append(PlanCell(spec_cell.grade_id, role, spec_cell.cell_type, spec_cell.source, segments))
+        else:  # ANSWER or ESSAY: the student's text
+            source = spec_cell.placeholder
+            if sub_cell is None:
+                deleted.append(spec_cell.grade_id)
+            elif spec_cell.cell_type == "code" and sub_cell.cell_type != "code":
+                unrun.append(spec_cell.grade_id)
+            else:
+                source = sub_cell.source
+            runs = spec_cell.cell_type == "code"
+            cells.append(PlanCell(spec_cell.grade_id, role, spec_cell.cell_type, source,
+                                  (Segment(source, False),) if runs else (),
+                                  answered=not _same(source, spec_cell.placeholder)))
+        cells.extend(PlanCell(None, EXTRA, "code", s, (Segment(s, False),))
+                     for s in extras.get(spec_cell.grade_id, []))
+
+    if deleted:
+        notes.append(f"cells deleted in the submission: {', '.join(deleted)} "
+                     "(locked ones restored from the solution, answers taken as unanswered)")
+    if edited:
+        notes.append(f"locked cells edited in the submission: {', '.join(edited)} "
+                     "(the solution's version ran)")
+    if unrun:
+        notes.append(f"answer cells turned into markdown: {', '.join(unrun)} (not run, unanswered)")
+    spec_order = [c.grade_id for c in spec.cells if c.grade_id in found]
+    if order != spec_order:
+        notes.append("cells were reordered in the submission (they ran in the solution's order)")
+    n_extra = sum(len(v) for v in extras.values())
+    if n_extra:
+        notes.append(f"{n_extra} code cell{'s' if n_extra > 1 else ''} added by the student ran "
+                     "after the cell they followed")
+    if duplicates_ignored:
+        notes.append(f"copies of locked cells ignored: {', '.join(sorted(set(duplicates_ignored)))}")
+    return RunPlan(tuple(cells), tuple(notes))

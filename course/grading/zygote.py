@@ -1,0 +1,290 @@
+"""The warm worker: import the heavy libraries once, then fork one fresh child per submission.
+
+Run as ``python -I -m course.grading.zygote CONFIG_JSON`` (inside bubblewrap when available).
+Protocol, one JSON object per line: the grader writes jobs on stdin; the zygote writes
+``ready`` once, then for each job the child's ``start``/``cell``/``done`` messages tagged with the
+job id and finally an ``end`` message with how the child finished. The child is a fresh process
+(same isolation as a fresh kernel) without the start-up cost: pandas, matplotlib (Agg), IPython
+and the course package are already imported when it is forked.
+
+Per child: its own session (process group), ``RLIMIT_AS`` memory limit on top of what the
+preloaded libraries use, ``RLIMIT_FSIZE``, ``RLIMIT_CPU``, no core dumps, stdin/stdout/stderr on
+``/dev/null``, no file descriptor but its result pipe, a fresh empty scratch folder as working
+directory and home. The zygote kills the child's process group when a cell overruns its time
+limit by more than a grace period or the submission overruns its own limit; inside the
+sandbox it also kills every other process left in the sandbox.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import json
+import os
+import random
+import resource
+import select
+import shutil
+import signal
+import stat
+import sys
+import time
+
+#: Seconds a cell may overrun its limit (time for the in-cell alarm) before the child is killed.
+CELL_GRACE_SECONDS = 2.0
+#: Largest message line accepted from a child.
+MAX_LINE_BYTES = 16 * 1024 * 1024
+CHILD_MESSAGES = {"start", "cell", "done", "fatal"}
+
+
+def preload(modules: list[str]) -> list[str]:
+    """Import what submissions will need; return the modules that failed (not fatal)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    failed = []
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # noqa: BLE001 - a missing optional module is not fatal
+            failed.append(f"{name}: {type(exc).__name__}: {exc}")
+    return failed
+
+
+def wipe(path: str) -> None:
+    """Remove a folder tree a submission may have made hard to remove (chmod 000, read-only)."""
+    def onerror(func, target, _exc):
+        try:
+            os.chmod(os.path.dirname(target), stat.S_IRWXU)
+            os.chmod(target, stat.S_IRWXU)
+            func(target)
+        except OSError:
+            pass
+    if os.path.lexists(path):
+        shutil.rmtree(path, onerror=onerror)
+
+
+def vm_bytes() -> int:
+    """This process's current virtual memory size."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def set_child_limits(limits: dict) -> None:
+    """Resource limits of the child, set right after the fork."""
+    memory = vm_bytes() + int(limits["memory_mb"]) * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    cpu = int(limits["submission_seconds"]) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    size = int(limits["file_mb"]) * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large write fails instead of killing
+
+
+def become_child(job: dict, workdir: str, result_fd: int) -> None:
+    """In the forked child: isolate, limit, then run the cells. Never returns."""
+    try:
+        os.setsid()
+        die_with_parent()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        keep = sorted({0, 1, 2, result_fd})
+        low = 3
+        for fd in keep:
+            if fd >= low:
+                os.closerange(low, fd)
+                low = fd + 1
+        os.closerange(low, 65536)
+        os.chdir(workdir)
+        os.environ["HOME"] = workdir
+        os.environ["TMPDIR"] = os.path.join(workdir, ".tmp")
+        random.seed()
+        numpy = sys.modules.get("numpy")
+        if numpy is not None:
+            numpy.random.seed()
+        set_child_limits(job["limits"])
+    except BaseException:  # noqa: BLE001
+        os._exit(4)
+    from course.grading.executor import child_main
+
+    child_main(job, result_fd)
+
+
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when the zygote dies (``PR_SET_PDEATHSIG``)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
+
+
+def kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def kill_everything_else() -> None:
+    """Inside the sandbox's own PID namespace: kill every process but bubblewrap's init and us."""
+    me = os.getpid()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) not in (1, me):
+            try:
+                os.kill(int(entry), signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
+class Zygote:
+    """The zygote's state and its job loop."""
+
+    def __init__(self, config: dict, protocol):
+        self.scratch = config["scratch"]
+        self.sandboxed = bool(config["sandboxed"])
+        self.protocol = protocol
+
+    def send(self, message: dict) -> None:
+        self.protocol.write(json.dumps(message, ensure_ascii=False) + "\n")
+        self.protocol.flush()
+
+    def prepare_workdir(self) -> str:
+        workdir = os.path.join(self.scratch, "work")
+        for entry in os.listdir(self.scratch):  # nothing a previous submission left survives
+            path = os.path.join(self.scratch, entry)
+            if os.path.isdir(path) and not os.path.islink(path):
+                wipe(path)
+            else:
+                _unlink(path)
+        os.makedirs(os.path.join(workdir, ".tmp"))
+        if self.sandboxed:  # the sandbox's private /tmp is this zygote's alone: empty it too
+            for entry in os.listdir("/tmp"):
+                path = os.path.join("/tmp", entry)
+                if os.path.isdir(path) and not os.path.islink(path):
+                    wipe(path)
+                else:
+                    _unlink(path)
+        return workdir
+
+    def run_job(self, job: dict) -> None:
+        job_id = job["id"]
+        limits = job["limits"]
+        workdir = self.prepare_workdir()
+        read_fd, write_fd = os.pipe()
+        started = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_fd)
+            become_child(job, workdir, write_fd)
+            os._exit(5)  # not reached
+        os.close(write_fd)
+        killed = self.relay(job_id, pid, read_fd, started, limits)
+        os.close(read_fd)
+        if killed:
+            kill_group(pid)
+        exit_code, signum, rss_kb = self.reap(pid, started + float(limits["submission_seconds"]) + 2)
+        kill_group(pid)  # anything the child left in its group
+        if self.sandboxed:
+            kill_everything_else()
+        self.send({"job": job_id, "t": "end", "killed": killed, "exit_code": exit_code,
+                   "signal": signum, "max_rss_kb": rss_kb,
+                   "seconds": round(time.monotonic() - started, 4)})
+        wipe(workdir)
+
+    def relay(self, job_id: str, pid: int, read_fd: int, started: float, limits: dict) -> str | None:
+        """Forward the child's messages until it closes its pipe; kill it on a time limit.
+
+        Returns why it was killed (``cell_time``, ``submission_time``, ``parent_gone``,
+        ``protocol``) or ``None``.
+        """
+        submission_deadline = started + float(limits["submission_seconds"])
+        cell_deadline = None
+        buffer = b""
+        while True:
+            now = time.monotonic()
+            deadline = min(submission_deadline, cell_deadline or submission_deadline)
+            if now >= deadline:
+                return "cell_time" if cell_deadline and cell_deadline < submission_deadline else "submission_time"
+            ready, _, _ = select.select([read_fd, sys.stdin.fileno()], [], [], deadline - now)
+            if sys.stdin.fileno() in ready:
+                return "parent_gone"  # the grader never writes during a job: this is EOF
+            if read_fd not in ready:
+                continue
+            data = os.read(read_fd, 1 << 16)
+            if not data:
+                return None
+            buffer += data
+            *lines, buffer = buffer.split(b"\n")
+            if len(buffer) > MAX_LINE_BYTES:
+                return "protocol"
+            for line in lines:
+                try:
+                    message = json.loads(line)
+                except ValueError:
+                    continue
+                if not isinstance(message, dict) or message.get("t") not in CHILD_MESSAGES:
+                    continue
+                if message["t"] == "start":
+                    cell_deadline = time.monotonic() + float(limits["cell_seconds"]) + CELL_GRACE_SECONDS
+                elif message["t"] == "cell":
+                    cell_deadline = None
+                message["job"] = job_id
+                self.send(message)
+
+    @staticmethod
+    def reap(pid: int, deadline: float) -> tuple[int | None, int | None, int]:
+        """Wait for the child (killing it at the deadline): ``(exit code, signal, max RSS kB)``."""
+        while True:
+            done, status, usage = os.wait4(pid, os.WNOHANG)
+            if done:
+                break
+            if time.monotonic() >= deadline:
+                kill_group(pid)
+                done, status, usage = os.wait4(pid, 0)
+                break
+            time.sleep(0.005)
+        if os.WIFSIGNALED(status):
+            return None, os.WTERMSIG(status), usage.ru_maxrss
+        return os.WEXITSTATUS(status), None, usage.ru_maxrss
+
+    def serve(self) -> None:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            self.run_job(json.loads(line))
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def main(argv: list[str]) -> None:
+    config = json.loads(argv[1])
+    os.environ.pop("PWD", None)  # bubblewrap adds it; submissions see only sandbox.ENV_NAMES
+    protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # stray prints from imports must not corrupt the protocol
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the grader decides when we stop
+    started = time.monotonic()
+    failed = preload(config.get("preload", []))
+    from course.grading.executor import make_shell
+
+    make_shell()
+    gc.collect()
+    gc.freeze()  # keep the preloaded heap shared between children (copy-on-write)
+    zygote = Zygote(config, protocol)
+    zygote.send({"t": "ready", "seconds": round(time.monotonic() - started, 3), "preload_failed": failed,
+                 "pid": os.getpid()})
+    zygote.serve()
+
+
+if __name__ == "__main__":
+    main(sys.argv)
