@@ -99,11 +99,13 @@ def bwrap_args(bwrap: str, scratch: str, masked: list[Path], extra: tuple[str, .
             args += ["--ro-bind", name, name]
     for name in ETC_FILES:
         args += ["--ro-bind-try", name, name]
+    # The private /tmp first: bwrap applies mounts in order, so a venv or checkout that lives
+    # under /tmp (a CI clone, say) is bound on top of it instead of being hidden by it.
+    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", SANDBOX_TMP]
     bound = python_dirs()
     for folder in bound:
         args += ["--ro-bind", folder, folder]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", SANDBOX_TMP,
-             "--bind", scratch, SANDBOX_SCRATCH, "--chdir", SANDBOX_SCRATCH]
+    args += ["--bind", scratch, SANDBOX_SCRATCH, "--chdir", SANDBOX_SCRATCH]
     for path in masked:  # anything secret that happens to sit inside a bound folder
         path = Path(path).resolve()
         if path.exists() and _inside(path, bound + list(SYSTEM_DIRS)):
