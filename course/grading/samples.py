@@ -20,9 +20,10 @@ import math
 
 import nbformat
 
+from course.release.exercise import make_exercise
 from course.release.nbgrader_format import solution_text
 from course.grading.solutions import (
-    ANSWER, ESSAY, TEST, ExerciseSpec, nbgrader_meta, split_test_segments,
+    ANSWER, ESSAY, ExerciseSpec, nbgrader_meta,
 )
 
 KINDS = ("correct", "wrong", "partial", "untouched")
@@ -87,17 +88,8 @@ def correct_answers(spec: ExerciseSpec, kind: str) -> set[str]:
 
 
 def release_copy(spec: ExerciseSpec) -> nbformat.NotebookNode:
-    """The student copy of a solution notebook (what ``course release`` hands out)."""
-    nb = nbformat.read(str(spec.path), as_version=4)
-    for cell, spec_cell in zip(nb.cells, spec.cells):
-        if spec_cell.role in (ANSWER, ESSAY):
-            cell.source = spec_cell.placeholder
-        elif spec_cell.role == TEST:
-            cell.source = "\n".join(s.source for s in split_test_segments(spec_cell.source) if not s.hidden)
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-        cell.metadata.pop("course", None)
-    return nb
+    """The student copy of a solution notebook: exactly what ``course release`` hands out."""
+    return make_exercise(nbformat.read(str(spec.path), as_version=4), spec.path.name)
 
 
 def make_submission(spec: ExerciseSpec, kind: str) -> nbformat.NotebookNode:
