@@ -61,6 +61,8 @@ def test_cli_grades_and_prints_a_summary_and_rerun_skips_unchanged(tmp_path):
     second = CliRunner().invoke(main, args)
     assert "0 graded, 0 failed, 2 unchanged since the last run (skipped)" in second.output
     assert len(rows(tmp_path / "g")) == 2
+    per_notebook = (tmp_path / "g" / "by_notebook" / NB.replace(".ipynb", ".csv")).read_text(encoding="utf-8")
+    assert per_notebook == (tmp_path / "g" / "grades.csv").read_text(encoding="utf-8")  # one notebook: same rows
 
 
 # --- interrupted runs ------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Everything in ``GRADES/`` besides the gradebook, regenerated from the gradebook alone:
 
-- ``grades.csv``: one row per student and notebook for an LMS;
+- ``grades.csv``: one row per student and notebook for an LMS (and ``by_notebook/<notebook>.csv``,
+  the same for one notebook, to upload as one LMS assignment);
 - ``feedback/<student_id>/<notebook>.html``: the student's answers, points per question and the
   public self-check messages (never the hidden tests, the solutions or the rubrics); every piece
   of student text is escaped and a Content-Security-Policy forbids any script;
@@ -71,10 +72,11 @@ def combined_scores(questions: list[dict], manual: dict, key: tuple[str, str]) -
     return out
 
 
-def grades_table(book: Gradebook) -> list[list[str]]:
-    """The rows of ``grades.csv`` (header first)."""
-    subs = book.submissions()
-    questions = book.question_scores()
+def grades_table(book: Gradebook, notebook: str | None = None) -> list[list[str]]:
+    """The rows of ``grades.csv`` (header first); with ``notebook``, that notebook's rows and
+    question columns only (``by_notebook/<notebook>.csv``, one LMS assignment per file)."""
+    subs = [s for s in book.submissions() if notebook is None or s.notebook == notebook]
+    questions = {k: v for k, v in book.question_scores().items() if notebook is None or k[1] == notebook}
     manual = book.manual_scores()
     columns: list[str] = []
     for key in sorted(questions, key=lambda k: (k[1], k[0])):
@@ -234,6 +236,8 @@ def write_reports(book: Gradebook, out_dir: Path, notebooks_with_essays: list[st
     """Regenerate grades.csv, every feedback page and every essay sheet; returns warnings."""
     out_dir = Path(out_dir)
     write_atomic(out_dir / "grades.csv", _csv(grades_table(book)))
+    for notebook in sorted({sub.notebook for sub in book.submissions()}):
+        write_atomic(out_dir / "by_notebook" / f"{notebook}.csv", _csv(grades_table(book, notebook)))
     questions = book.question_scores()
     manual = book.manual_scores()
     for sub in book.submissions():

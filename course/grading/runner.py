@@ -278,7 +278,7 @@ def format_summary(summary: RunSummary, out: Path) -> str:
         lines.append(f"  IGNORED {len(summary.stray)} notebook(s) lying directly in the submissions folder, "
                      f"not in a student folder: {', '.join(summary.stray)} (see docs/grading.md, 'Layouts')")
     lines += [f"  WARNING {w}" for w in summary.warnings]
-    lines.append(f"Wrote {Path(out) / 'grades.csv'}, feedback/ and essays/ (gradebook: "
+    lines.append(f"Wrote {Path(out) / 'grades.csv'}, by_notebook/, feedback/ and essays/ (gradebook: "
                  f"{Path(out) / Gradebook.FILE_NAME}).")
     if summary.sandbox.startswith("NO SANDBOX"):
         lines.append(summary.sandbox)
