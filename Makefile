@@ -26,7 +26,8 @@ $(VENV)/.course-test-installed: pyproject.toml $(VENV)/.course-installed
 	touch $@
 
 lab: $(VENV)/.course-installed
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb $(ROOT_FLAG) $(ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb \
+		$(ROOT_FLAG) $(ARGS)
 
 test: $(VENV)/.course-test-installed
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax $(ARGS)

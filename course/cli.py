@@ -12,15 +12,10 @@ def main() -> None:
 
 
 def _register() -> None:
-    from course.release.cli import release, strip
+    from course.grading.cli import commands as grading_commands
+    from course.release.cli import publish, release, strip
 
-    main.add_command(release)
-    main.add_command(strip)
-    try:  # grading lives in its own subpackage
-        from course.grading.cli import commands as grading_commands
-    except ImportError:  # pragma: no cover - while the grader is being built
-        grading_commands = []
-    for command in grading_commands:
+    for command in (release, strip, publish, *grading_commands):
         main.add_command(command)
 
 

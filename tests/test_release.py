@@ -126,3 +126,28 @@ def test_release_check_exits_1_and_names_the_stale_file(tmp_path):
     )
     assert result.returncode == 1
     assert "stale: " in result.stderr and "demo_exercises.ipynb" in result.stderr
+
+
+def test_publish_writes_a_student_edition_without_answers(tmp_path):
+    from course.release.publish import publish, student_files
+
+    files = publish(ROOT, tmp_path / "edition")
+    tops = {f.parts[0] for f in files}
+    assert {"notebooks", "exercises", "course", "Makefile", "pyproject.toml", "README.md"} <= tops
+    assert not tops & {"solutions", "tests", "docs", "benchmarks", ".ci"}
+    assert (tmp_path / "edition" / "course" / "selfcheck" / "keys").is_dir()
+    for notebook in (tmp_path / "edition").rglob("*.ipynb"):
+        text = notebook.read_text(encoding="utf-8")
+        assert fmt.BEGIN_SOLUTION not in text and fmt.BEGIN_HIDDEN not in text, notebook
+    assert len(student_files(ROOT)) == len(files)
+
+
+def test_publish_refuses_an_existing_folder_and_a_notebook_with_answers(tmp_path):
+    from course.release.publish import PublishError, assert_no_answers, publish
+
+    (tmp_path / "edition").mkdir()
+    with pytest.raises(PublishError, match="exists already"):
+        publish(ROOT, tmp_path / "edition")
+    nbformat.write(_solution(), tmp_path / "leaky.ipynb")
+    with pytest.raises(PublishError, match="leaky.ipynb, cell 3 holds a solution"):
+        assert_no_answers(tmp_path / "leaky.ipynb")

@@ -9,6 +9,8 @@ import click
 import nbformat
 
 from course.release.nbgrader_format import FormatError
+from course.release.publish import PublishError
+from course.release.publish import publish as run_publish
 from course.release.release import release as run_release
 
 
@@ -59,3 +61,26 @@ def strip(paths: tuple[Path, ...]) -> None:
             changed += 1
             click.echo(f"stripped {path}")
     click.echo(f"{changed} of {len(files)} notebooks stripped.")
+
+
+@click.command()
+@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--skip-check", is_flag=True, help="Do not check first that exercises/ is up to date.")
+def publish(out: Path, skip_check: bool) -> None:
+    """Write the student edition of the course into OUT: notebooks, exercises, the package and
+    the setup files; no solutions, tests or lesson plans."""
+    root = Path.cwd()
+    if not (root / "solutions").is_dir() or not (root / "exercises").is_dir():
+        raise click.UsageError("run `course publish` from the course's top folder")
+    if not skip_check:
+        report = run_release(root / "solutions", root / "exercises", check=True)
+        if report.stale or report.orphans:
+            names = ", ".join(str(p) for p in report.stale + report.orphans)
+            click.echo(f"course publish: out of date with solutions/: {names}; run `course release` first", err=True)
+            sys.exit(1)
+    try:
+        files = run_publish(root, out)
+    except PublishError as exc:
+        click.echo(f"course publish: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"wrote the student edition ({len(files)} files) to {out}")
