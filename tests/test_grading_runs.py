@@ -186,6 +186,7 @@ def test_feedback_escapes_student_text_and_hides_tests_and_solutions(essays):
                    "Names capability", "Rubric"):
         assert secret not in untouched, secret
     assert "q1: not yet answered" in untouched  # the public check message is shown
+    assert "<strong>Q1.</strong>" in untouched  # the course's own prose is rendered as Markdown
 
 
 def test_merge_rejects_a_bad_sheet_naming_row_and_column_and_writes_nothing(essays, tmp_path):

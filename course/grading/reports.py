@@ -19,6 +19,8 @@ import io
 import os
 from pathlib import Path
 
+import mistune
+
 from course.grading.gradebook import Gradebook, SubmissionRow
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -166,6 +168,14 @@ def _esc(text) -> str:
     return html.escape(str(text), quote=True)
 
 
+_MARKDOWN = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to HTML with any raw HTML escaped (for the course's own prose, never student text)."""
+    return _MARKDOWN(str(text))
+
+
 def feedback_html(sub: SubmissionRow, questions: list[dict]) -> str:
     """The feedback page of one submission. Only public material; everything escaped."""
     by_id = {q["grade_id"]: q for q in questions}
@@ -189,8 +199,8 @@ def feedback_html(sub: SubmissionRow, questions: list[dict]) -> str:
         parts.append("</table>")
     for cell in sub.feedback.get("cells", []):
         role = cell.get("role")
-        if role == "prose":
-            parts.append(f"<div class='prose'><pre>{_esc(cell.get('source', ''))}</pre></div>")
+        if role == "prose":  # the solution's own locked text, rendered; raw HTML in it is escaped
+            parts.append(f"<div class='prose'>{render_markdown(cell.get('source', ''))}</div>")
         elif role in ("answer", "extra", "essay"):
             title = "Your answer" if role != "extra" else "A cell you added"
             label = f" ({_esc(cell['grade_id'])})" if cell.get("grade_id") else ""
