@@ -136,9 +136,9 @@ def test_publish_writes_a_student_edition_without_answers(tmp_path):
     assert {"notebooks", "exercises", "course", "Makefile", "pyproject.toml", "README.md"} <= tops
     assert not tops & {"solutions", "tests", "docs", "benchmarks", ".ci"}
     assert (tmp_path / "edition" / "course" / "selfcheck" / "keys").is_dir()
-    for notebook in (tmp_path / "edition").rglob("*.ipynb"):
-        text = notebook.read_text(encoding="utf-8")
-        assert fmt.BEGIN_SOLUTION not in text and fmt.BEGIN_HIDDEN not in text, notebook
+    for path in (tmp_path / "edition").rglob("*.ipynb"):
+        text = path.read_text(encoding="utf-8")
+        assert fmt.BEGIN_SOLUTION not in text and fmt.BEGIN_HIDDEN not in text, path
     assert len(student_files(ROOT)) == len(files)
 
 

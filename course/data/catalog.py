@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from course.data.schema import Column, Dataset
+from course.data.schema import Column, Dataset, row_problems
 
 SOURCE = Column("source")
 
@@ -23,12 +23,9 @@ ENLARGEMENT_CATEGORIES = (
 
 
 def _wave_year_matches_date(frame: pd.DataFrame) -> list[str]:
-    wrong = frame[frame["wave_year"] != frame["accession_date"].dt.year]
-    return [
-        f"line {i + 2}, column 'wave_year': {row.wave_year} differs from the year of "
-        f"accession_date {row.accession_date.date()}"
-        for i, row in wrong.iterrows()
-    ]
+    return row_problems(
+        frame, frame["wave_year"] != frame["accession_date"].dt.year, "wave_year",
+        lambda row: f"{row.wave_year} differs from the year of accession_date {row.accession_date.date()}")
 
 
 ENLARGEMENT = Dataset(
@@ -150,12 +147,10 @@ The coding is the course's reading of the article's wording: "impossible" (0); "
 
 def _verdict_score_matches_label(frame: pd.DataFrame) -> list[str]:
     expected = frame["article_verdict"].astype(str).map(VERDICT_SCORES)
-    wrong = frame[frame["verdict_score"] != expected]
-    return [
-        f"line {i + 2}, column 'verdict_score': {row.verdict_score} does not match the verdict "
-        f"{row.article_verdict!r} (expected {VERDICT_SCORES[str(row.article_verdict)]})"
-        for i, row in wrong.iterrows()
-    ]
+    return row_problems(
+        frame, frame["verdict_score"] != expected, "verdict_score",
+        lambda row: f"{row.verdict_score} does not match the verdict {row.article_verdict!r} "
+                    f"(expected {VERDICT_SCORES[str(row.article_verdict)]})")
 
 
 PROPOSALS = Dataset(

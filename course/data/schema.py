@@ -50,6 +50,14 @@ class Dataset:
         return [c.name for c in self.columns]
 
 
+def row_problems(frame: pd.DataFrame, bad: pd.Series, column: str, describe: Callable) -> list[str]:
+    """Messages ``line N, column 'c': ...`` for the rows where ``bad`` holds (for Dataset checks).
+
+    ``describe(row)`` says what is wrong with one row; line numbers are as an editor shows them.
+    """
+    return [f"line {i + 2}, column {column!r}: {describe(row)}" for i, row in frame[bad].iterrows()]
+
+
 def _parse(value: str, column: Column) -> object:
     """Parse one cell; raise ValueError with a short reason."""
     if column.kind == "str":
