@@ -147,3 +147,10 @@ def test_plan_runs_solution_tests_and_student_answers():
     answer = next(c for c in plan.cells if c.grade_id == "q1_answer")
     assert answer.answered and "q1 = 10" in answer.source
     assert plan.notes == ("locked cells edited in the submission: q1 (the solution's version ran)",)
+
+
+def test_a_notebook_cut_anywhere_is_called_truncated():
+    text = nbformat.writes(make_submission(fixture_spec(), "correct"))
+    for cut in range(1, len(text.rstrip()) - 1):  # every cut point: inside strings, numbers, literals
+        with pytest.raises(CorruptNotebook, match="truncated"):
+            read_notebook(text[:cut].encode())

@@ -77,6 +77,17 @@ class CorruptNotebook(ValueError):
     """The file is not a readable notebook; the message says why in words."""
 
 
+_PARTIAL_TAIL = re.compile(r"\s*(t(r(ue?)?)?|f(a(l(se?)?)?)?|n(u(ll?)?)?|-?[0-9.eE+-]*)\s*")
+
+
+def _ran_out(text: str, exc: json.JSONDecodeError) -> bool:
+    """Whether the JSON failed only because the input stopped: a prefix of a valid document fails
+    at its very end, in a string that never closes (JSON strings cannot hold a raw newline, so an
+    unterminated one runs to the end), or in a literal or number cut short."""
+    return (exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated string")
+            or bool(_PARTIAL_TAIL.fullmatch(text[exc.pos:])))
+
+
 def read_notebook(raw: bytes) -> nbformat.NotebookNode:
     """Parse submitted bytes into a v4 notebook or raise :class:`CorruptNotebook` saying why."""
     if not raw.strip():
@@ -88,8 +99,7 @@ def read_notebook(raw: bytes) -> nbformat.NotebookNode:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        where = "it ends too early (truncated)" if exc.pos >= len(text.rstrip()) - 1 else (
-            f"line {exc.lineno} column {exc.colno}")
+        where = "it ends too early (truncated)" if _ran_out(text, exc) else f"line {exc.lineno} column {exc.colno}"
         raise CorruptNotebook(f"the file is not valid JSON: {exc.msg}; {where}") from None
     if not isinstance(data, dict) or not isinstance(data.get("cells", data.get("worksheets")), list):
         raise CorruptNotebook("the file is JSON but not a notebook (it has no list of cells)")
