@@ -223,15 +223,6 @@ def test_explorer_rejects_bad_years_instead_of_clipping(bad, error):
     assert explorer.state == {"year": 2004}
 
 
-def test_explorer_redraws_quickly():
-    explorer = EnlargementExplorer(year=1990)
-    times = []
-    for year in (1999, 2004, 2009, 2017, 2024):
-        explorer.set(year=year)
-        times.append(explorer.last_redraw_ms)
-    assert min(times) < 100, f"redraws took {times} ms"
-
-
 def test_recent_waves_before_a_bare_year_excludes_that_year():
     from course.data import load_enlargement
     from course.models.enlargement import recent_waves
