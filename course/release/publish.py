@@ -17,7 +17,7 @@ import nbformat
 from course.release import nbgrader_format as fmt
 
 #: Top-level entries of the student edition.
-STUDENT_EDITION = ("README.md", "Makefile", "pyproject.toml", "environment.yml", ".gitignore",
+STUDENT_EDITION = ("README.md", "LICENSE", "Makefile", "pyproject.toml", "environment.yml", ".gitignore",
                    "notebooks", "exercises", "course")
 #: Never copied, wherever they are.
 SKIPPED_PARTS = ("__pycache__", ".ipynb_checkpoints", ".pytest_cache")
