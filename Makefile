@@ -17,8 +17,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Re-install when the dependency list changes.
-$(VENV)/.course-installed: pyproject.toml | $(BIN)/python
+$(VENV)/.course-installed: pyproject.toml jupyter/overrides.json | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	# JupyterLab defaults for the course: no news or update checks (the course runs offline).
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
 $(VENV)/.course-test-installed: pyproject.toml $(VENV)/.course-installed

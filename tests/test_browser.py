@@ -46,7 +46,7 @@ def lab(tmp_path):
            "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"), "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "ws")}
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",
-               "--LabApp.news_url=None", "--allow-root"]
+               "--LabApp.news_url=None", "--LabApp.expose_app_in_browser=True", "--allow-root"]
     log = open(tmp_path / "lab.log", "w")
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -83,14 +83,13 @@ def test_lab_runs_the_start_notebook_and_the_explorer_responds(lab, tmp_path):
         page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}", wait_until="domcontentloaded")
         page.wait_for_selector(".jp-Notebook", timeout=90_000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
-        page.locator(".jp-Notebook").first.click()
-        page.keyboard.press("Escape")
-        page.evaluate("window.jupyterapp && window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        if not page.locator(".jp-OutputArea-output").count():
-            page.get_by_text("Run", exact=True).first.click()
-            page.get_by_text("Run All Cells", exact=True).first.click()
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        # JupyterLab renders only the cells near the viewport: wait for the widget to exist, then
+        # bring it into view.
         slider = page.locator(".widget-slider .noUi-handle, .widget-hslider .noUi-handle").first
-        slider.wait_for(timeout=120_000)
+        slider.wait_for(state="attached", timeout=120_000)
+        slider.scroll_into_view_if_needed()
+        slider.wait_for(timeout=30_000)
         summary = page.locator("text=/member states at the end of \\d{4}/").first
         summary.wait_for(timeout=30_000)
         before = summary.inner_text()
