@@ -13,9 +13,9 @@ def main() -> None:
 
 def _register() -> None:
     from course.grading.cli import commands as grading_commands
-    from course.release.cli import publish, release, strip
+    from course.release.cli import publish, release, slides, strip
 
-    for command in (release, strip, publish, *grading_commands):
+    for command in (release, strip, publish, slides, *grading_commands):
         main.add_command(command)
 
 

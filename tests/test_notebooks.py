@@ -117,3 +117,13 @@ def test_no_long_passage_of_the_article_is_copied(path):
     text = "\n".join(c.source for c in _read(path).cells)
     copied = article & _shingles(text, 40)
     assert not copied, "a passage of 40+ words is copied from the article: quote less"
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=_ids(LECTURES))
+def test_lecture_notebooks_are_ready_for_slides_mode(path):
+    from course.release.slides import add_slide_metadata
+
+    nb = _read(path)
+    assert not add_slide_metadata(nb), f"run `course slides {path.relative_to(ROOT)}`"
+    first = nb.cells[0]
+    assert first.metadata["slideshow"]["slide_type"] == "slide"

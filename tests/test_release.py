@@ -151,3 +151,17 @@ def test_publish_refuses_an_existing_folder_and_a_notebook_with_answers(tmp_path
     nbformat.write(_solution(), tmp_path / "leaky.ipynb")
     with pytest.raises(PublishError, match="leaky.ipynb, cell 3 holds a solution"):
         assert_no_answers(tmp_path / "leaky.ipynb")
+
+
+def test_slide_metadata_follows_headings_and_keeps_what_authors_set():
+    from course.release.slides import RISE_SETTINGS, add_slide_metadata
+
+    cells = [markdown_cell("# Title"), markdown_cell("## Section"), markdown_cell("### Part"),
+             markdown_cell("Plain text"), code_cell("x = 1"), markdown_cell("## Kept")]
+    cells[5].metadata["slideshow"] = {"slide_type": "skip"}
+    nb = notebook(cells)
+    assert add_slide_metadata(nb) is True
+    assert [c.metadata["slideshow"]["slide_type"] for c in nb.cells] == [
+        "slide", "slide", "subslide", "-", "-", "skip"]
+    assert nb.metadata["rise"] == RISE_SETTINGS
+    assert add_slide_metadata(nb) is False  # idempotent

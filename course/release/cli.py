@@ -12,6 +12,7 @@ from course.release.nbgrader_format import FormatError
 from course.release.publish import PublishError
 from course.release.publish import publish as run_publish
 from course.release.release import release as run_release
+from course.release.slides import add_slide_metadata
 
 
 @click.command()
@@ -84,3 +85,17 @@ def publish(out: Path, skip_check: bool) -> None:
         click.echo(f"course publish: {exc}", err=True)
         sys.exit(2)
     click.echo(f"wrote the student edition ({len(files)} files) to {out}")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def slides(paths: tuple[Path, ...]) -> None:
+    """Give lecture notebooks slide metadata for RISE (default: notebooks/); keeps what is set."""
+    targets = list(paths) or [Path("notebooks")]
+    files = [p for t in targets for p in ([t] if t.is_file() else sorted(t.glob("*.ipynb")))]
+    for path in files:
+        nb = nbformat.read(path, as_version=4)
+        if add_slide_metadata(nb):
+            nbformat.write(nb, path)
+            click.echo(f"slide metadata added to {path}")
+    click.echo(f"{len(files)} notebooks ready for slides mode (RISE: the 'Render as slides' button).")
