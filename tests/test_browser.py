@@ -22,6 +22,13 @@ from tests.conftest import ROOT
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run", "--disable-quic"]
+READY = """() => {
+  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const kernel = panel && panel.sessionContext && panel.sessionContext.session
+                 && panel.sessionContext.session.kernel;
+  return Boolean(panel && panel.content && kernel && kernel.connectionStatus === 'connected'
+                 && kernel.status === 'idle');
+}"""
 NOTEBOOK = os.environ.get("COURSE_BROWSER_NOTEBOOK", "notebooks/00_start_here.ipynb")
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -41,11 +48,15 @@ def _free_port() -> int:
 
 @pytest.fixture()
 def lab(tmp_path):
+    # Serve a copy: JupyterLab autosaves what it runs, and the course's notebooks must stay
+    # without outputs.
+    served = tmp_path / "course"
+    shutil.copytree(ROOT / "notebooks", served / "notebooks")
     port, token = _free_port(), "course-browser-test"
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"),
            "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"), "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "ws")}
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={served}",
                "--LabApp.news_url=None", "--LabApp.expose_app_in_browser=True", "--allow-root"]
     log = open(tmp_path / "lab.log", "w")
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -82,12 +93,19 @@ def test_lab_runs_the_start_notebook_and_the_explorer_responds(lab, tmp_path):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}", wait_until="domcontentloaded")
         page.wait_for_selector(".jp-Notebook", timeout=90_000)
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+        # Run all cells once the notebook is the current widget and its kernel is connected and idle
+        # (on a loaded machine the page can be ready well before the kernel).
+        page.wait_for_function(READY, timeout=120_000)
         page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
         # JupyterLab renders only the cells near the viewport: wait for the widget to exist, then
         # bring it into view.
         slider = page.locator(".widget-slider .noUi-handle, .widget-hslider .noUi-handle").first
-        slider.wait_for(state="attached", timeout=120_000)
+        try:
+            slider.wait_for(state="attached", timeout=120_000)
+        except Exception:
+            page.screenshot(path=str(tmp_path / "failed.png"))
+            raise AssertionError(f"the explorer never appeared; see {tmp_path / 'failed.png'} and lab.log:\n"
+                                 + (tmp_path / "lab.log").read_text()[-2000:]) from None
         slider.scroll_into_view_if_needed()
         slider.wait_for(timeout=30_000)
         summary = page.locator("text=/member states at the end of \\d{4}/").first
