@@ -278,3 +278,27 @@ def test_sandbox_blocks_writes_outside_the_scratch_folder(graded):
     assert "BLOCKED" in text and "ESCAPED" not in text
     assert "SCRATCH ok" in text
     assert not graded["escape"].exists()
+
+
+def test_a_file_over_the_size_limit_is_not_read_and_gets_its_own_row(tmp_path, monkeypatch):
+    from course.grading import submissions as module
+
+    solutions = copy_solutions(tmp_path / "solutions")
+    big = write(set_source(submission("correct"), "q1_answer", "q1 = 10\n# " + "x" * 5000),
+                tmp_path / "subs" / "hoarder" / NB)
+    write(submission("correct"), tmp_path / "subs" / "fine" / NB)
+    monkeypatch.setattr(module, "MAX_NOTEBOOK_BYTES", big.stat().st_size - 1)
+    monkeypatch.setattr(module, "read_notebook", _refuse_to_read_large(module.read_notebook, big.stat().st_size))
+    run(tmp_path / "subs", tmp_path / "g", solutions)
+    table = rows(tmp_path / "g")
+    hoarder, fine = table[("hoarder", FIXTURE_NAME)], table[("fine", FIXTURE_NAME)]
+    assert (hoarder["status"], hoarder["total"]) == ("too_large", "0")
+    assert "file too large" in hoarder["reason"] and "MB limit" in hoarder["reason"]
+    assert fine["status"] == "graded"
+
+
+def _refuse_to_read_large(read, size):
+    def guarded(raw):
+        assert len(raw) < size, "a file over the limit must not be parsed"
+        return read(raw)
+    return guarded

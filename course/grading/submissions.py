@@ -25,6 +25,12 @@ from course.grading.solutions import LOCKED, PROSE, TEST, ExerciseSpec, nbgrader
 SKIPPED_DIRS = {".ipynb_checkpoints", "__MACOSX", ".git"}
 
 
+#: A submitted notebook larger than this is not read (an exercise notebook is well under 1 MB).
+MAX_NOTEBOOK_BYTES = 50 * 2**20
+#: Statuses of files that could not be read at all.
+UNREADABLE = ("corrupt", "too_large")
+
+
 @dataclass(frozen=True)
 class SubmittedFile:
     """One ``.ipynb`` file found under ``SUBMISSIONS/<student_id>/``."""
@@ -45,7 +51,7 @@ class Submission:
     content_sha256: str
     spec: ExerciseSpec | None = None
     nb: nbformat.NotebookNode | None = None
-    status: str | None = None  # a failure known before running: "corrupt", "wrong_notebook"
+    status: str | None = None  # a failure known before running: "corrupt", "too_large", "wrong_notebook"
     reason: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -187,10 +193,25 @@ def collect(submissions_dir: Path, specs: list[ExerciseSpec]) -> tuple[list[Subm
 
 
 def _examine(found: SubmittedFile, specs: list[ExerciseSpec]) -> Submission:
+    named = [s for s in specs if named_like(found.path.name, s)]
+    size = found.path.stat().st_size
+    if size > MAX_NOTEBOOK_BYTES:  # never read it into memory
+        digest = hashlib.sha256()
+        with open(found.path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        sub = Submission(found.student_id, found.path.name.removesuffix(".ipynb"), found.path,
+                         found.relative, digest.hexdigest())
+        if named:
+            sub.notebook, sub.spec = named[0].name, named[0]
+        sub.status, sub.reason = "too_large", (
+            f"file too large: {found.relative!r} is {size / 2**20:.0f} MB, over the "
+            f"{MAX_NOTEBOOK_BYTES // 2**20} MB limit for a submission (huge outputs or embedded data? "
+            "clear the outputs and hand it in again)")
+        return sub
     raw = found.path.read_bytes()
     sub = Submission(found.student_id, found.path.name.removesuffix(".ipynb"), found.path,
                      found.relative, hashlib.sha256(raw).hexdigest())
-    named = [s for s in specs if named_like(found.path.name, s)]
     try:
         sub.nb = read_notebook(raw)
     except CorruptNotebook as exc:
@@ -212,7 +233,7 @@ def choose(group: list[Submission]) -> Submission:
     """One submission of a student's several files for one notebook, with a note naming it."""
     if len(group) == 1:
         return group[0]
-    ranked = sorted(group, key=lambda s: (s.status != "corrupt", s.path.stat().st_mtime, s.relative))
+    ranked = sorted(group, key=lambda s: (s.status not in UNREADABLE, s.path.stat().st_mtime, s.relative))
     pick = ranked[-1]
     others = ", ".join(repr(s.relative) for s in ranked[:-1])
     pick.notes.insert(0, f"{len(group)} files for this notebook: graded {pick.relative!r} "
