@@ -26,7 +26,7 @@ def default_solutions() -> Path:
 @click.command("grade")
 @click.argument("submissions", type=click.Path(path_type=Path))
 @click.option("--out", "-o", "out", required=True, type=click.Path(path_type=Path),
-              help="Folder for the gradebook, grades.csv, feedback/ and essays/ (created if needed).")
+              help="Folder for the gradebook, grades.csv, by_notebook/, feedback/ and essays/ (created if needed).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default="one per CPU",
               help="Submissions graded in parallel.")
 @click.option("--solutions", type=click.Path(path_type=Path), default=None,
@@ -44,8 +44,8 @@ def default_solutions() -> Path:
 def grade_command(submissions, out, jobs, solutions, cell_timeout, timeout, memory, sandbox, force, no_progress):
     """Grade every SUBMISSIONS/<student_id>/<notebook>.ipynb against solutions/.
 
-    Writes OUT/gradebook.sqlite, OUT/grades.csv, OUT/feedback/<student_id>/<notebook>.html and
-    OUT/essays/<notebook>.csv. Re-running skips what is already graded and completes an
+    Writes OUT/gradebook.sqlite, OUT/grades.csv (and OUT/by_notebook/<notebook>.csv),
+    OUT/feedback/<student_id>/<notebook>.html and OUT/essays/<notebook>.csv. Re-running skips what is already graded and completes an
     interrupted run. Exit code 0 when the run completed, even if some submissions failed
     (their rows in grades.csv say why). See docs/grading.md.
     """
