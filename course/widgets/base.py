@@ -73,9 +73,15 @@ class Explorer:
         return self
 
     # -- drawing ------------------------------------------------------------------------
-    def _on_change(self, _change: dict) -> None:
+    def _on_change(self, change: dict) -> None:
         if not self._holding:
+            self._before_redraw(change)
             self.redraw()
+
+    def _before_redraw(self, change: dict) -> None:
+        """Hook for a control change made in the front end (``change["owner"]`` is the control):
+        keep other controls in step before the view redraws, e.g. enable a dependent slider.
+        Changes made through :meth:`set` do not pass here. Default: nothing."""
 
     def redraw(self) -> None:
         """Recompute and redraw the view; records the time taken in ``last_redraw_ms``."""

@@ -198,9 +198,7 @@ class FeasibilityExplorer(Explorer):
         finally:
             self._holding = holding
 
-    def _on_change(self, change: dict) -> None:
-        if self._holding:
-            return
+    def _before_redraw(self, change: dict) -> None:
         owner = change.get("owner")
         if owner is self.controls["proposal"]:
             self._load_sliders()
@@ -209,7 +207,6 @@ class FeasibilityExplorer(Explorer):
                 if owner is self.controls[f"score_{c}"]:
                     self._scores[self.proposal][c] = float(change["new"])
                     break
-        self.redraw()
 
     # -- model ------------------------------------------------------------------------------
     def compute(self) -> dict:

@@ -82,12 +82,9 @@ class MoratoriumExplorer(Explorer):
     def _sync_horizon(self) -> None:
         self.controls["horizon"].disabled = not self.controls["use_horizon"].value
 
-    def _on_change(self, change: dict) -> None:
-        if self._holding:
-            return
+    def _before_redraw(self, change: dict) -> None:
         if change.get("owner") is self.controls["use_horizon"]:
             self._sync_horizon()
-        self.redraw()
 
     # -- state ----------------------------------------------------------------------------
     @property

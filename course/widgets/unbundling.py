@@ -67,12 +67,9 @@ class PackageVsTracksExplorer(Explorer):
         for i in range(1, MAX_ITEMS + 1):
             self.controls[f"p{i}"].layout.display = None if i <= n else "none"
 
-    def _on_change(self, change: dict) -> None:
-        if self._holding:
-            return
+    def _before_redraw(self, change: dict) -> None:
         if change.get("owner") is self.controls["items"]:
             self._show_items()
-        self.redraw()
 
     # -- state ----------------------------------------------------------------------------
     @property
