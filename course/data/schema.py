@@ -50,6 +50,19 @@ class Dataset:
         return [c.name for c in self.columns]
 
 
+def name_mismatch(expected, given, *, missing: str = "missing", extra: str = "unknown") -> str:
+    """``"missing 'a'; unknown 'b'"`` for the names ``given`` lacks or adds; ``""`` if they match."""
+    expected, given = list(expected), list(given)
+    parts = []
+    lacking = [n for n in expected if n not in given]
+    added = [n for n in given if n not in expected]
+    if lacking:
+        parts.append(f"{missing} " + ", ".join(map(repr, lacking)))
+    if added:
+        parts.append(f"{extra} " + ", ".join(map(repr, added)))
+    return "; ".join(parts)
+
+
 def row_problems(frame: pd.DataFrame, bad: pd.Series, column: str, describe: Callable) -> list[str]:
     """Messages ``line N, column 'c': ...`` for the rows where ``bad`` holds (for Dataset checks).
 
@@ -113,15 +126,10 @@ def read_dataset(path: Path, spec: Dataset) -> pd.DataFrame:
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DataError(f"{name}: cannot be read as CSV ({exc})") from exc
 
-    missing = [c for c in spec.names if c not in raw.columns]
-    extra = [c for c in raw.columns if c not in spec.names]
-    if missing or extra:
-        parts = []
-        if missing:
-            parts.append("missing column(s) " + ", ".join(map(repr, missing)))
-        if extra:
-            parts.append("unexpected column(s) " + ", ".join(map(repr, extra)))
-        raise DataError(f"{name}: " + "; ".join(parts))
+    mismatch = name_mismatch(spec.names, list(raw.columns), missing="missing column(s)",
+                             extra="unexpected column(s)")
+    if mismatch:
+        raise DataError(f"{name}: {mismatch}")
 
     parsed: dict[str, list] = {c.name: [] for c in spec.columns}
     for index, row in raw.iterrows():

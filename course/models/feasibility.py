@@ -37,6 +37,8 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from course.data.schema import name_mismatch
+
 SCORE_MIN = 0.0
 SCORE_MAX = 10.0
 
@@ -97,15 +99,9 @@ def validate_scores(scores: Scores, criteria: Sequence[str]) -> dict[str, dict[s
     for proposal, row in scores.items():
         if not isinstance(row, Mapping):
             raise TypeError(f"the scores of {proposal!r} must be a mapping of criterion to score")
-        missing = [c for c in wanted if c not in row]
-        extra = [c for c in row if c not in wanted]
-        if missing or extra:
-            parts = []
-            if missing:
-                parts.append("missing " + ", ".join(map(repr, missing)))
-            if extra:
-                parts.append("unknown " + ", ".join(map(repr, extra)))
-            raise ValueError(f"the scores of {proposal!r}: {'; '.join(parts)} "
+        mismatch = name_mismatch(wanted, row)
+        if mismatch:
+            raise ValueError(f"the scores of {proposal!r}: {mismatch} "
                              f"(criteria are {', '.join(map(repr, wanted))})")
         clean_row = {}
         for criterion in wanted:
