@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import time
+from contextlib import contextmanager
 from typing import Any
 
 import ipywidgets as widgets
@@ -59,18 +60,30 @@ class Explorer:
 
     def set(self, **values: Any) -> "Explorer":
         """Set several controls at once (redraws once); unknown names raise ``KeyError``."""
-        unknown = sorted(set(values) - set(self.controls))
+        self._check_control_names(values)
+        with self._batch():
+            for name, value in values.items():
+                self.controls[name].value = value
+        return self
+
+    def _check_control_names(self, names) -> None:
+        """Raise ``KeyError`` naming any of ``names`` that is not a control."""
+        unknown = sorted(set(names) - set(self.controls))
         if unknown:
             raise KeyError(f"{type(self).__name__} has no control {', '.join(map(repr, unknown))}; "
                            f"it has {', '.join(map(repr, self.controls))}")
-        self._holding = True
+
+    @contextmanager
+    def _batch(self, redraw: bool = True):
+        """Change several controls without a redraw for each; redraw once at the end (unless
+        ``redraw`` is False or an outer batch is open). Nothing is redrawn if the block fails."""
+        holding, self._holding = self._holding, True
         try:
-            for name, value in values.items():
-                self.controls[name].value = value
+            yield
         finally:
-            self._holding = False
-        self.redraw()
-        return self
+            self._holding = holding
+        if redraw and not holding:
+            self.redraw()
 
     # -- drawing ------------------------------------------------------------------------
     def _on_change(self, change: dict) -> None:

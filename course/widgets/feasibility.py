@@ -159,11 +159,8 @@ class FeasibilityExplorer(Explorer):
                                  f"to use other criteria, build a new explorer")
         if proposal is not None:
             self._check_proposal(proposal)
-        unknown_controls = sorted(set(controls) - set(self.controls))
-        if unknown_controls:
-            raise KeyError(f"{type(self).__name__} has no control {', '.join(map(repr, unknown_controls))}")
-        self._holding = True
-        try:
+        self._check_control_names(controls)
+        with self._batch():
             self._scores = new_scores
             if new_weights is not None:
                 for c, w in new_weights.items():
@@ -175,9 +172,6 @@ class FeasibilityExplorer(Explorer):
                 if name.startswith("score_"):
                     self._scores[self.proposal][name[len("score_"):]] = float(value)
             self._load_sliders()
-        finally:
-            self._holding = False
-        self.redraw()
         return self
 
     def set_score(self, proposal: str, criterion: str, value: float) -> "FeasibilityExplorer":
@@ -191,12 +185,9 @@ class FeasibilityExplorer(Explorer):
 
     def _load_sliders(self) -> None:
         """Show the scores of the selected proposal on the score sliders (without redrawing)."""
-        holding, self._holding = self._holding, True
-        try:
+        with self._batch(redraw=False):
             for c in self._criteria:
                 self.controls[f"score_{c}"].value = self._scores[self.proposal][c]
-        finally:
-            self._holding = holding
 
     def _before_redraw(self, change: dict) -> None:
         owner = change.get("owner")

@@ -116,8 +116,7 @@ class MoratoriumExplorer(Explorer):
                            f"its settings are 'years', 'rate', 'horizon', 'compounding'")
         merged = {**self.state, **values}
         clean = self._check(merged["years"], merged["rate"], merged["horizon"], merged["compounding"])
-        self._holding = True
-        try:
+        with self._batch():
             self.controls["years"].value = clean["years"]
             self.controls["rate"].value = clean["rate"]
             self.controls["use_horizon"].value = clean["horizon"] is not None
@@ -125,9 +124,6 @@ class MoratoriumExplorer(Explorer):
                 self.controls["horizon"].value = clean["horizon"]
             self.controls["compounding"].value = clean["compounding"]
             self._sync_horizon()
-        finally:
-            self._holding = False
-        self.redraw()
         return self
 
     # -- model ----------------------------------------------------------------------------

@@ -95,11 +95,8 @@ class PackageVsTracksExplorer(Explorer):
                 raise ValueError(f"the explorer shows at most {MAX_ITEMS} items, not {len(ps)}")
         if linkage is not None:
             model.package_probability([0.5], linkage)
-        unknown = sorted(set(controls) - set(self.controls))
-        if unknown:
-            raise KeyError(f"{type(self).__name__} has no control {', '.join(map(repr, unknown))}")
-        self._holding = True
-        try:
+        self._check_control_names(controls)
+        with self._batch():
             if probabilities is not None:
                 self.controls["items"].value = len(ps)
                 for i, p in enumerate(ps, start=1):
@@ -109,9 +106,6 @@ class PackageVsTracksExplorer(Explorer):
             for name, value in controls.items():
                 self.controls[name].value = value
             self._show_items()
-        finally:
-            self._holding = False
-        self.redraw()
         return self
 
     # -- model ----------------------------------------------------------------------------
