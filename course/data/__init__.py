@@ -31,7 +31,9 @@ __all__ = [
     "load_postwar_orders",
     "load_proposals",
     "load_timeline",
+    "load_draft_articles",
     "load_treaties",
+    "load_troop_estimates",
     "load_treaty_events",
 ]
 
@@ -95,3 +97,30 @@ def load_postwar_orders() -> pd.DataFrame:
 def load_proposals() -> pd.DataFrame:
     """The proposals Trenin weighs, his verdicts (0-4) and the US/NATO replies of 26 Jan 2022."""
     return load("proposals")
+
+
+def load_troop_estimates() -> pd.DataFrame:
+    """Named estimates of Russian troops near Ukraine in the spring and autumn build-ups of 2021."""
+    return load("troop_estimates")
+
+
+def load_draft_articles() -> pd.DataFrame:
+    """Articles of Russia's drafts of 17 Dec 2021 mapped to the three demands and to proposals.csv.
+
+    Every id in ``proposal_ids`` (semicolon-separated) must be a ``proposal_id`` of proposals.csv;
+    an unknown one raises :class:`DataError` naming the line.
+    """
+    articles = load("draft_articles")
+    known = set(load("proposals")["proposal_id"])
+    for index, value in articles["proposal_ids"].items():
+        for pid in _split_ids(value):
+            if pid not in known:
+                raise DataError(f"draft_articles.csv, line {index + 2}, column 'proposal_ids': {pid!r} "
+                                f"is not a proposal_id in proposals.csv")
+    return articles
+
+
+def _split_ids(value) -> list[str]:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return []
+    return [part.strip() for part in str(value).split(";") if part.strip()]

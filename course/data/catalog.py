@@ -89,16 +89,28 @@ TREATY_EVENTS = Dataset(
     key=("treaty_id", "date", "party", "event"),
 )
 
+TIMELINE_CATEGORIES = (
+    "diplomacy",     # talks, summits, calls, drafts, replies
+    "military",      # exercises, build-ups, deployments
+    "nato",          # NATO decisions, summits, accessions
+    "arms control",  # treaty signature, entry into force, suspension, withdrawal
+    "sanctions",
+    "statement",     # speeches, essays, addresses
+    "domestic",
+    "war",           # annexation, invasion, fighting, recognition of the "republics"
+)
+"""The shared vocabulary of ``timeline.csv``'s ``category`` column (one word per event)."""
+
 TIMELINE = Dataset(
     file="timeline.csv",
-    description="Dated events 1990-2026 that the course refers to.",
+    description="Dated events 1990-2026 that the course refers to, in eight categories (TIMELINE_CATEGORIES).",
     columns=(
         Column("date", "date"),
         Column("event"),
         Column(
             "category",
             "category",
-            choices=("negotiation", "military", "nato", "treaty", "statement", "war"),
+            choices=TIMELINE_CATEGORIES,
         ),
         Column("detail", required=False),
         SOURCE,
@@ -184,6 +196,51 @@ PROPOSALS = Dataset(
     checks=(_verdict_score_matches_label,),
 )
 
+DEMANDS = (
+    "end NATO expansion",
+    "no new NATO infrastructure or offensive weapons",
+    "withdraw post-1997 infrastructure",
+)
+
+TROOP_ESTIMATES = Dataset(
+    file="troop_estimates.csv",
+    description=(
+        "Estimates of Russian troops near Ukraine during the two build-ups of 2021: who estimated, "
+        "when, the figure (low-high; an empty high means 'more than low'), and where it was reported."
+    ),
+    columns=(
+        Column("date", "date"),
+        Column("estimator"),
+        Column("estimator_type", "category", choices=("US", "Ukraine", "EU", "NATO", "open source", "Russia")),
+        Column("buildup", "category", choices=("spring 2021", "autumn 2021")),
+        Column("low", "int", minimum=0, maximum=1_000_000),
+        Column("high", "int", required=False, minimum=0, maximum=1_000_000),
+        Column("what_was_estimated"),
+        SOURCE,
+    ),
+    key=("date", "estimator"),
+)
+
+DRAFT_ARTICLES = Dataset(
+    file="draft_articles.csv",
+    description=(
+        "Articles of Russia's two drafts of 17 Dec 2021 (the treaty with the US, the agreement with "
+        "NATO members), each mapped to one of the article's three demands (or 'other') and to the "
+        "rows of proposals.csv it bears on (semicolon-separated proposal_id values)."
+    ),
+    columns=(
+        Column("document", "category", choices=("us_treaty", "nato_agreement")),
+        Column("article", "int", minimum=1, maximum=9),
+        Column("provision"),
+        Column("wording", required=False),
+        Column("demand", "category", choices=DEMANDS + ("other",)),
+        Column("proposal_ids", required=False),
+        Column("article_number_verified", "bool"),
+        SOURCE,
+    ),
+    key=("document", "article"),
+)
+
 DATASETS: dict[str, Dataset] = {
     "enlargement": ENLARGEMENT,
     "treaties": TREATIES,
@@ -191,4 +248,6 @@ DATASETS: dict[str, Dataset] = {
     "timeline": TIMELINE,
     "postwar_orders": POSTWAR_ORDERS,
     "proposals": PROPOSALS,
+    "troop_estimates": TROOP_ESTIMATES,
+    "draft_articles": DRAFT_ARTICLES,
 }

@@ -12,8 +12,10 @@ Every explorer:
 
 from course.widgets.base import Explorer
 from course.widgets.enlargement import EnlargementExplorer
+from course.widgets.evolution import CoercionCalculator, TimelineExplorer
 from course.widgets.feasibility import FeasibilityExplorer
 from course.widgets.moratorium import MoratoriumExplorer
 from course.widgets.unbundling import PackageVsTracksExplorer
 
-__all__ = ["EnlargementExplorer", "Explorer", "FeasibilityExplorer", "MoratoriumExplorer", "PackageVsTracksExplorer"]
+__all__ = ["CoercionCalculator", "EnlargementExplorer", "Explorer", "FeasibilityExplorer", "MoratoriumExplorer", "PackageVsTracksExplorer",
+           "TimelineExplorer"]
