@@ -206,7 +206,7 @@ def write_exports(book: Gradebook, out_dir: Path) -> list[str]:
     for notebook in sorted(results):
         rows, missing = moodle_rows(notebook, results, people)
         write_atomic(target / "moodle" / f"{notebook}.csv", _csv(rows))
-        if missing:
+        if missing and (people or len(rows) > 1):  # without roster or Moodle folders: not a Moodle course
             warnings.append(f"exports/moodle/{notebook}.csv leaves out {len(missing)} student(s) without a "
                             f"Moodle participant number ({', '.join(missing[:5])}{'…' if len(missing) > 5 else ''}): "
                             f"add a moodle_participant column to {ROSTER_FILE}")
