@@ -51,7 +51,8 @@ def grade_command(submissions, out, jobs, solutions, cell_timeout, timeout, memo
     """Grade every SUBMISSIONS/<student_id>/<notebook>.ipynb against solutions/.
 
     Writes OUT/gradebook.sqlite, OUT/grades.csv (and OUT/by_notebook/<notebook>.csv),
-    OUT/feedback/<student_id>/<notebook>.html and OUT/essays/<notebook>.csv. Re-running skips what is already graded and completes an
+    OUT/feedback/<student_id>/<notebook>.html, OUT/essays/<notebook>.csv, OUT/statistics.html and
+    OUT/exports/ (Canvas, Moodle and plain CSV files for the LMS). Re-running skips what is already graded and completes an
     interrupted run. Exit code 0 when the run completed, even if some submissions failed
     (their rows in grades.csv say why). See docs/grading.md.
     """
