@@ -26,7 +26,8 @@ def default_solutions() -> Path:
 @click.command("grade")
 @click.argument("submissions", type=click.Path(path_type=Path))
 @click.option("--out", "-o", "out", required=True, type=click.Path(path_type=Path),
-              help="Folder for the gradebook, grades.csv, by_notebook/, feedback/ and essays/ (created if needed).")
+              help="Folder for the gradebook, grades.csv, by_notebook/, feedback/, essays/, statistics.html "
+                   "and exports/ (created if needed).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default="one per CPU",
               help="Submissions graded in parallel.")
 @click.option("--solutions", type=click.Path(path_type=Path), default=None,

@@ -57,10 +57,7 @@ def question_statistics(book: Gradebook) -> dict[str, list[dict]]:
 
 def histogram_svg(scores: list[float], max_points: float, label: str) -> str:
     """A small histogram of the points (0 … max) as an inline SVG string."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # no pyplot: no global backend or figure state is touched
 
     fig = Figure(figsize=(3.2, 1.6), dpi=72)
     ax = fig.add_subplot()
