@@ -94,6 +94,7 @@ def test_moodle_worksheet_has_the_worksheet_columns_and_participant_identifiers(
     ana = body["Participant 1001"]
     assert (ana["Full name"], ana["Email address"], ana["Grade"]) == ("Ana Müller", "ana@example.org", "")
     assert "not final" in ana["Status"].lower()
+    assert ana["Feedback comments"] == "", "nothing is uploaded to the student for a row that is not final"
     assert body["Participant 1002"]["Maximum Grade"] == "10"
     assert "wrong notebook" in body["Participant 1003"]["Feedback comments"]
 

@@ -152,7 +152,7 @@ def moodle_rows(notebook: str, results: dict, people: dict[str, Person]) -> tupl
             status, grade = f"Graded: {result['status']}", fmt_points(result["total"])
         rows.append([f"Participant {number}", to_spreadsheet(person.name or sid), to_spreadsheet(person.email),
                      status, grade, fmt_points(max_points), "Yes", "", "",
-                     to_spreadsheet(result["reason"] if result["status"] != "graded" else "")])
+                     to_spreadsheet(result["reason"] if result["status"] not in ("graded", AWAITING) else "")])
     return rows, missing
 
 
