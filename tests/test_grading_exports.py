@@ -51,6 +51,7 @@ def graded(tmp_path_factory):
     write(submission("untouched"), subs / MOODLE_STUDENT / NB)
     write(_foreign_notebook(), subs / "1003" / NB)              # the wrong notebook, named like 90
     write(_foreign_notebook(), subs / "1004" / OTHER / "my work.ipynb")  # told by its folder
+    write(_foreign_notebook(), subs / "1005" / "homework7.ipynb")  # cannot be told: no LMS column
     (base / "roster.csv").write_text(
         "\ufeffstudent_id;name;email;canvas_id;section\n1001;Ana Müller;ana@example.org;;A\n"
         "1002;Bo Li;bo@example.org;;B\n", encoding="utf-8")
@@ -136,7 +137,14 @@ def test_wrong_notebook_is_filed_under_the_meant_assignment_with_zero(graded):
     assert "filed under 90_fixture_exercises" in r["reason"] and "hw7_q1" in r["reason"]
     r = table[("1004", OTHER)]
     assert (r["status"], r["total"]) == ("wrong_notebook", "0")
-    assert not any(n not in (FIXTURE_NAME, OTHER) for _, n in table)
+    assert table[("1005", "homework7")]["status"] == "wrong_notebook"  # in grades.csv, not in the LMS files
+
+
+def test_a_wrong_notebook_that_names_no_assignment_is_no_lms_column(graded):
+    assert _read(graded["out"] / "exports" / "canvas.csv")[0][5:] == [FIXTURE_NAME, OTHER]
+    assert "homework7" not in (graded["out"] / "exports" / "grades_by_student.csv").read_text(encoding="utf-8-sig")
+    assert not (graded["out"] / "exports" / "moodle" / "homework7.csv").exists()
+    assert "homework7" not in (graded["out"] / "statistics.html").read_text()
 
 
 def test_statistics_page_shows_each_question_with_a_histogram(graded):

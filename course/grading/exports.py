@@ -176,6 +176,12 @@ def plain_rows(results: dict, people: dict[str, Person]) -> list[list[str]]:
     return rows
 
 
+def unfiled_submissions(book: Gradebook) -> list[tuple[str, str]]:
+    """(student, file stem) of wrong notebooks that could not be filed under any exercise (graded
+    against no solution): they stay in grades.csv but are no LMS assignment."""
+    return [(s.student_id, s.notebook) for s in book.submissions() if not s.solution_sha256]
+
+
 def write_exports(book: Gradebook, out_dir: Path) -> list[str]:
     """Write ``exports/``; returns warnings (roster problems, students Moodle cannot match)."""
     from course.grading.reports import assignment_results
@@ -195,6 +201,14 @@ def write_exports(book: Gradebook, out_dir: Path) -> list[str]:
         names = {}
         warnings.append(f"assignment names ignored: {exc}")
     results = assignment_results(book)
+    unfiled = unfiled_submissions(book)
+    for student, notebook in unfiled:  # never an assignment of its own in an LMS
+        results.get(notebook, {}).pop(student, None)
+    results = {n: per for n, per in results.items() if per}
+    if unfiled:
+        warnings.append(f"{len(unfiled)} wrong notebook(s) that name no assignment are not exported: "
+                        + ", ".join(f"{s} / {n}" for s, n in unfiled[:10]) + ("…" if len(unfiled) > 10 else "")
+                        + " (see grades.csv; enter their grade by hand)")
     if not results:
         return warnings
     unknown = sorted({s for per in results.values() for s in per} - set(people)) if people else []

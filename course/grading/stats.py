@@ -23,7 +23,12 @@ BAR_COLOUR = "#0072B2"
 def question_statistics(book: Gradebook) -> dict[str, list[dict]]:
     """notebook → one dict per question: ``grade_id, title, max_points, scores, waiting, mean,
     share_zero, share_full`` (shares and mean None when nothing is scored)."""
+    from course.grading.exports import unfiled_submissions
+
     results = assignment_results(book)
+    for student, notebook in unfiled_submissions(book):
+        results.get(notebook, {}).pop(student, None)
+    results = {n: per for n, per in results.items() if per}
     titles: dict[str, dict[str, str]] = {}
     for sub in book.submissions():
         titles.setdefault(sub.notebook, {}).update(
