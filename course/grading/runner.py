@@ -19,7 +19,7 @@ from course.grading.gradebook import Gradebook, SubmissionRow
 from course.grading.reports import write_reports
 from course.grading.scoring import GRADED, QuestionScore, judge
 from course.grading.solutions import ESSAY, ExerciseSpec, SolutionError, load_exercises
-from course.grading.submissions import Submission, collect
+from course.grading.submissions import Submission, collect, normalise_student_id
 from course.grading.workers import WorkerPool
 from course.grading.zygote import wipe
 
@@ -171,7 +171,7 @@ def grade(options: GradeOptions, echo: Callable[[str], None] = print) -> RunSumm
     out.mkdir(parents=True, exist_ok=True)
     submissions, stray = collect(Path(options.submissions), specs)
     if options.only:  # regrade these students only, whether changed or not (hand scores are kept)
-        submissions = [s for s in submissions if s.student_id in set(options.only)]
+        submissions = [s for s in submissions if s.student_id in {normalise_student_id(i) for i in options.only}]
         if not submissions:
             raise GradingError(f"--only {', '.join(options.only)}: no such student folder in {options.submissions}")
     scratch_root = Path(tempfile.mkdtemp(prefix="course-grade-"))
