@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
+import nbformat
 import pytest
 
 from course.grading.gradebook import Gradebook
@@ -126,3 +127,21 @@ def test_ordinary_text_gets_no_apostrophe(text):
 def test_formula_starts_are_defused_and_restored(text):
     assert to_spreadsheet(text) == "'" + text
     assert from_spreadsheet(to_spreadsheet(text)) == text
+
+
+def test_fixing_a_solution_regrades_everyone_and_keeps_hand_scores(graded):
+    base, solutions, _ = graded
+    table = read_csv(_sheet_path(base))
+    table[0].update(score="3", comment="Clear.")
+    _save(_sheet_path(base), table)
+    merge_sheet(_sheet_path(base), base / "g")
+    unchanged = run(base / "subs", base / "g", solutions, **LIMITS)
+    assert (unchanged.graded, unchanged.skipped) == (0, 2)
+    path = solutions / NB
+    fixed = nbformat.read(str(path), as_version=4)
+    fixed.cells[0].source += "\n\n(Corrected edition.)"  # any edit of the solution changes its SHA-256
+    nbformat.write(fixed, str(path))
+    regraded = run(base / "subs", base / "g", solutions, **LIMITS)
+    assert (regraded.graded, regraded.skipped) == (2, 0)
+    row = rows(base / "g")[(table[0]["student_id"], FIXTURE_NAME)]
+    assert (row["q4_essay"], row["total"], row["complete"]) == ("3", "9", "yes")
