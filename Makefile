@@ -10,7 +10,7 @@ ARGS   ?=
 # JupyterLab refuses to run as root without --allow-root (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test release benchmark clean
+.PHONY: setup lab test release benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ $(VENV)/.course-installed: pyproject.toml jupyter/overrides.json | $(BIN)/python
 $(VENV)/.course-test-installed: pyproject.toml $(VENV)/.course-installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
+
+# Install only (e.g. a grader who runs `course grade` and never opens JupyterLab).
+setup: $(VENV)/.course-installed
 
 lab: $(VENV)/.course-installed
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb \

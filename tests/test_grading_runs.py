@@ -156,7 +156,7 @@ def essays(tmp_path_factory):
 
 
 def _sheet(base):
-    with open(base / "g" / "essays" / f"{FIXTURE_NAME}.csv", newline="", encoding="utf-8") as handle:
+    with open(base / "g" / "essays" / f"{FIXTURE_NAME}.csv", newline="", encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
 
 

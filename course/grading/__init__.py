@@ -11,7 +11,9 @@ One module per job:
 - :mod:`course.grading.workers`     the grader's side of a pool of zygotes
 - :mod:`course.grading.scoring`     points per question from the cells' outputs (nbgrader's rule)
 - :mod:`course.grading.gradebook`   the SQLite gradebook
-- :mod:`course.grading.reports`     grades.csv, feedback pages, essay sheets
+- :mod:`course.grading.reports`     grades.csv, by_notebook/, feedback pages, essay sheets
+- :mod:`course.grading.stats`       statistics.html: mean, share at 0 and at full marks, histograms
+- :mod:`course.grading.exports`     exports/: Canvas gradebook CSV, Moodle grading worksheets, plain CSV
 - :mod:`course.grading.merge`       merging hand-scored essay sheets back
 - :mod:`course.grading.runner`      one ``course grade`` run from start to summary
 - :mod:`course.grading.cli`         the click commands

@@ -45,6 +45,11 @@ CREATE TABLE IF NOT EXISTS manual_scores (
     points REAL NOT NULL, comment TEXT NOT NULL, merged_at REAL NOT NULL, source TEXT NOT NULL,
     PRIMARY KEY (student_id, notebook, grade_id)
 );
+CREATE TABLE IF NOT EXISTS manual_comments (
+    student_id TEXT NOT NULL, notebook TEXT NOT NULL, grade_id TEXT NOT NULL,
+    comment TEXT NOT NULL, merged_at REAL NOT NULL, source TEXT NOT NULL,
+    PRIMARY KEY (student_id, notebook, grade_id)
+);
 """
 
 
@@ -150,12 +155,41 @@ class Gradebook:
 
     # hand scores ----------------------------------------------------------------------------
     def manual_scores(self) -> dict[tuple[str, str, str], dict]:
-        return {(r[0], r[1], r[2]): {"points": r[3], "comment": r[4]} for r in self.db.execute(
-            "SELECT student_id, notebook, grade_id, points, comment FROM manual_scores")}
+        """Hand scores, and comments typed before a score (``points`` None: not scored yet)."""
+        out = {(r[0], r[1], r[2]): {"points": None, "comment": r[3]} for r in self.db.execute(
+            "SELECT student_id, notebook, grade_id, comment FROM manual_comments")}
+        out.update({(r[0], r[1], r[2]): {"points": r[3], "comment": r[4]} for r in self.db.execute(
+            "SELECT student_id, notebook, grade_id, points, comment FROM manual_scores")})
+        return out
 
-    def merge_manual(self, entries: list[tuple[str, str, str, float, str]], source: str) -> None:
-        """Store hand scores ``(student_id, notebook, grade_id, points, comment)`` all at once."""
+    def merge_manual(self, entries: list[tuple[str, str, str, float | None, str]], source: str) -> None:
+        """Store hand scores ``(student_id, notebook, grade_id, points, comment)`` all at once.
+
+        An entry with ``points`` None is a comment without a score yet: it is kept (and shown on
+        the sheet) but the essay still counts as not scored."""
         now = time.time()
+        scored = [e for e in entries if e[3] is not None]
+        comments = [(e[0], e[1], e[2], e[4]) for e in entries if e[3] is None]
         with self.transaction() as db:
             db.executemany("INSERT OR REPLACE INTO manual_scores VALUES (?,?,?,?,?,?,?)",
-                           [(*entry, now, source) for entry in entries])
+                           [(*entry, now, source) for entry in scored])
+            db.executemany("DELETE FROM manual_comments WHERE student_id = ? AND notebook = ? AND grade_id = ?",
+                           [e[:3] for e in scored])
+            db.executemany("INSERT OR REPLACE INTO manual_comments VALUES (?,?,?,?,?,?)",
+                           [(*entry, now, source) for entry in comments])
+
+    # queries for the exports ------------------------------------------------------------------
+    def notebooks(self) -> list[str]:
+        """Every assignment (notebook) that has at least one submission row, sorted."""
+        return [r[0] for r in self.db.execute("SELECT DISTINCT notebook FROM submissions ORDER BY notebook")]
+
+    def last_options(self) -> dict:
+        """The options of the latest run (e.g. its ``solutions`` folder), or ``{}``."""
+        row = self.db.execute("SELECT options FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def failed(self) -> list[tuple[str, str, str, str]]:
+        """``(student, notebook, status, reason)`` of every submission whose latest grading failed."""
+        return [tuple(r) for r in self.db.execute(
+            "SELECT student_id, notebook, status, reason FROM submissions WHERE status != 'graded' "
+            "ORDER BY notebook, student_id")]

@@ -2,8 +2,10 @@
 
 The whole sheet is checked first; any problem (unknown student, notebook or question, a score
 that is not a number, negative or above the question's points) is reported with its row and
-column, and then nothing at all is written. Blank scores are skipped (not scored yet). Decimal
-commas (``1,5``) are accepted.
+column, and then nothing at all is written. Blank rows are skipped (not scored yet); a comment
+with a blank score is kept (shown on the sheet and the feedback page) while the essay still
+waits for its score. Decimal commas (``1,5``) are accepted, and so are sheets a spreadsheet saved
+with semicolons or tabs, with or without a byte-order mark.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from course.grading.gradebook import Gradebook
-from course.grading.reports import ESSAY_COLUMNS, from_spreadsheet, write_reports
+from course.grading.reports import ESSAY_COLUMNS, from_spreadsheet, read_csv, write_reports
 
 
 class SheetError(ValueError):
@@ -32,6 +34,7 @@ class MergeResult:
     merged: int
     blank: int
     warnings: list[str]
+    comments_only: int = 0
 
 
 def parse_score(text: str) -> float:
@@ -45,13 +48,12 @@ def parse_score(text: str) -> float:
     return value
 
 
-def read_sheet(sheet: Path, book: Gradebook) -> tuple[list[tuple[str, str, str, float, str]], int]:
+def read_sheet(sheet: Path, book: Gradebook) -> tuple[list[tuple[str, str, str, float | None, str]], int]:
     """Validated ``(entries, blank rows)`` of a sheet, or :class:`SheetError`."""
     problems: list[str] = []
     try:
-        with open(sheet, newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-            header = rows and list(rows[0].keys()) or []
+        rows = read_csv(sheet)
+        header = rows and list(rows[0].keys()) or []
     except FileNotFoundError:
         raise SheetError(sheet, ["the file does not exist"]) from None
     except (UnicodeDecodeError, csv.Error) as exc:
@@ -84,8 +86,8 @@ def read_sheet(sheet: Path, book: Gradebook) -> tuple[list[tuple[str, str, str, 
             problems.append(f"row {number}: the same essay as row {seen[key]} ({student}, {grade_id})")
             continue
         seen[key] = number
-        if not score_text:
-            problems.append(f"row {number}, column score: a comment but no score")
+        if not score_text:  # a comment typed before the score: keep it, the essay still waits
+            entries.append((student, notebook, grade_id, None, comment))
             continue
         try:
             score = parse_score(score_text)
@@ -116,4 +118,5 @@ def merge_sheet(sheet: Path, out_dir: Path) -> MergeResult:
         warnings = write_reports(book, Path(out_dir), notebooks)
     finally:
         book.close()
-    return MergeResult(len(entries), blank, warnings)
+    scored = sum(1 for e in entries if e[3] is not None)
+    return MergeResult(scored, blank, warnings, len(entries) - scored)

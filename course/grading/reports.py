@@ -5,10 +5,15 @@
 - ``feedback/<student_id>/<notebook>.html``: the student's answers, points per question and the
   public self-check messages (never the hidden tests, the solutions or the rubrics); every piece
   of student text is escaped and a Content-Security-Policy forbids any script;
-- ``essays/<notebook>.csv``: the essay answers with their rubric, to score by hand.
+- ``essays/<notebook>.csv``: the essay answers with the model answer, rubric and a word count,
+  to score by hand (UTF-8 with a byte-order mark, so Excel shows "—" and "…");
+- ``statistics.html``: per question of each notebook the mean, the share at zero, the share at
+  full marks and a small histogram, to spot a broken question at a glance;
+- ``exports/``: the files an LMS imports (:mod:`course.grading.exports`).
 
-CSV cells that a spreadsheet would take for a formula (starting with ``=``, ``+``, ``-``, ``@``)
-get a leading apostrophe; :func:`from_spreadsheet` removes it again when a sheet is merged.
+CSV cells that a spreadsheet would take for a formula (starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return) get a leading apostrophe, and no other cell does;
+:func:`from_spreadsheet` removes it again when a sheet is merged.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import csv
 import html
 import io
 import os
+import re
 from pathlib import Path
 
 import mistune
@@ -24,7 +30,10 @@ import mistune
 from course.grading.gradebook import Gradebook, SubmissionRow
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-ESSAY_COLUMNS = ["student_id", "notebook", "grade_id", "max_points", "answer", "rubric", "score", "comment"]
+ESSAY_COLUMNS = ["student_id", "notebook", "grade_id", "max_points", "words", "answer", "model_answer", "rubric",
+                 "score", "comment"]
+#: The status shown in every export for a row whose essays are not all scored yet.
+AWAITING = "awaiting_hand_scores"
 #: Longest text a spreadsheet cell holds (Excel: 32,767 characters).
 MAX_CELL_CHARS = 32000
 
@@ -48,12 +57,35 @@ def fmt_points(value: float | None) -> str:
     return f"{value:g}" if float(value).is_integer() else f"{round(value, 3):g}"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so that a reader never sees half of it."""
+def write_atomic(path: Path, text: str, bom: bool = False) -> None:
+    """Write a file so that a reader never sees half of it (``bom``: UTF-8 with a byte-order mark)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8", newline="")
+    tmp.write_text(text, encoding="utf-8-sig" if bom else "utf-8", newline="")
     os.replace(tmp, path)
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """``;`` for a sheet a spreadsheet saved with semicolons (e.g. Excel in a decimal-comma locale),
+    a tab for tab-separated text, else ``,``. Decided on the header line, which holds no quotes."""
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """The rows of a CSV file as dicts: with or without a BOM, comma-, semicolon- or tab-separated.
+
+    Raises ``OSError``, ``UnicodeDecodeError`` or ``csv.Error``."""
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        text = handle.read()
+    delimiter = sniff_delimiter(text.split("\n", 1)[0])
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [{(k or "").strip(): v for k, v in row.items()} for row in reader]
+
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"\w+(?:[-'’]\w+)*", str(text)))
 
 
 def _csv(rows: list[list]) -> str:
@@ -74,37 +106,87 @@ def combined_scores(questions: list[dict], manual: dict, key: tuple[str, str]) -
     return out
 
 
-def grades_table(book: Gradebook, notebook: str | None = None) -> list[list[str]]:
-    """The rows of ``grades.csv`` (header first); with ``notebook``, that notebook's rows and
-    question columns only (``by_notebook/<notebook>.csv``, one LMS assignment per file)."""
-    subs = [s for s in book.submissions() if notebook is None or s.notebook == notebook]
-    questions = {k: v for k, v in book.question_scores().items() if notebook is None or k[1] == notebook}
+def pending_essays(questions: list[dict]) -> list[str]:
+    """The essays of a submission still waiting for a hand score."""
+    return [q["grade_id"] for q in questions if q["kind"] == "essay" and q["points"] is None]
+
+
+def assignment_results(book: Gradebook) -> dict[str, dict[str, dict]]:
+    """notebook → student → ``{total, max, status, reason, questions}`` for the exports.
+
+    ``total`` is None while an essay waits for its hand score (``status`` :data:`AWAITING`):
+    no export ever shows a partial total as if it were the grade."""
+    questions = book.question_scores()
     manual = book.manual_scores()
-    columns: list[str] = []
-    for key in sorted(questions, key=lambda k: (k[1], k[0])):
-        for q in questions[key]:
-            if q["grade_id"] not in columns:
-                columns.append(q["grade_id"])
-    rows = [["student_id", "notebook", *columns, "total", "max", "status", "reason"]]
-    for sub in subs:
+    out: dict[str, dict[str, dict]] = {}
+    for sub in book.submissions():
         key = (sub.student_id, sub.notebook)
-        qs = {q["grade_id"]: q for q in combined_scores(questions.get(key, []), manual, key)}
-        pending = [g for g, q in qs.items() if q["kind"] == "essay" and q["points"] is None]
-        reason = sub.reason
+        qs = combined_scores(questions.get(key, []), manual, key)
+        pending = pending_essays(qs)
+        total = sum(q["points"] or 0 for q in qs) if qs else sub.auto_points
+        status, reason = sub.status, sub.reason
+        if pending and sub.status == "graded":
+            status = AWAITING
         if pending:
             reason = "; ".join(filter(None, [reason, f"awaiting hand scores: {', '.join(pending)} "
                                                      f"(essays/{sub.notebook}.csv)"]))
-        total = sum(q["points"] or 0 for q in qs.values()) if qs else sub.auto_points
+        out.setdefault(sub.notebook, {})[sub.student_id] = {
+            "total": None if pending else total, "max": sub.max_points, "status": status,
+            "reason": reason, "questions": qs, "partial": total}
+    return out
+
+
+def grades_table(book: Gradebook, notebook: str | None = None) -> list[list[str]]:
+    """The rows of ``grades.csv`` (header first); with ``notebook``, that notebook's rows and
+    question columns only (``by_notebook/<notebook>.csv``, one LMS assignment per file).
+
+    Question columns are only ever those of one notebook: when the gradebook holds several
+    notebooks, ``grades.csv`` has no question columns (each ``by_notebook/`` file has them).
+    ``total`` is the points so far; ``complete`` says ``no`` while essays wait for a hand score."""
+    notebooks = book.notebooks()
+    per_question = notebook is not None or len(notebooks) <= 1
+    subs = [s for s in book.submissions() if notebook is None or s.notebook == notebook]
+    questions = {k: v for k, v in book.question_scores().items() if notebook is None or k[1] == notebook}
+    results = assignment_results(book)
+    columns: list[str] = []
+    if per_question:
+        for key in sorted(questions, key=lambda k: (k[1], k[0])):
+            for q in questions[key]:
+                if q["grade_id"] not in columns:
+                    columns.append(q["grade_id"])
+    rows = [["student_id", "notebook", *columns, "total", "max", "status", "reason", "complete"]]
+    for sub in subs:
+        result = results[sub.notebook][sub.student_id]
+        qs = {q["grade_id"]: q for q in result["questions"]}
+        complete = "yes" if result["total"] is not None else "no"
         rows.append([to_spreadsheet(sub.student_id), sub.notebook,
                      *[fmt_points(qs[c]["points"]) if c in qs else "" for c in columns],
-                     fmt_points(total), fmt_points(sub.max_points) if sub.max_points else "",
-                     sub.status, to_spreadsheet(reason)])
+                     fmt_points(result["partial"]), fmt_points(sub.max_points) if sub.max_points else "",
+                     sub.status, to_spreadsheet(result["reason"]), complete])
     return rows
 
 
-def essay_rows(book: Gradebook, notebook: str) -> list[list[str]]:
+def model_answers(book: Gradebook) -> dict[tuple[str, str], str]:
+    """(notebook, grade_id) → the model answer of each essay, read from the latest run's solutions
+    (empty when they cannot be read any more)."""
+    options = book.last_options()
+    try:
+        from course.grading.solutions import ESSAY, load_exercises
+
+        solutions = Path(options["solutions"])
+        exercises = options.get("exercises")
+        exercises = Path(exercises) if exercises and exercises != "None" and Path(exercises).is_dir() else None
+        specs = load_exercises(solutions, exercises)
+    except Exception:  # noqa: BLE001 - the sheet is still useful without them
+        return {}
+    return {(spec.name, c.grade_id): c.model_answer for spec in specs for c in spec.cells
+            if c.role == ESSAY and c.grade_id}
+
+
+def essay_rows(book: Gradebook, notebook: str, models: dict | None = None) -> list[list[str]]:
     """The rows of ``essays/<notebook>.csv`` (header first): every answered essay."""
     manual = book.manual_scores()
+    models = model_answers(book) if models is None else models
     rows = [ESSAY_COLUMNS]
     for sub in book.submissions():
         if sub.notebook != notebook:
@@ -114,23 +196,43 @@ def essay_rows(book: Gradebook, notebook: str) -> list[list[str]]:
                 continue
             hand = manual.get((sub.student_id, notebook, cell["grade_id"]), {})
             rows.append([to_spreadsheet(sub.student_id), notebook, cell["grade_id"],
-                         fmt_points(cell["max_points"]), to_spreadsheet(cell["source"]),
+                         fmt_points(cell["max_points"]), str(word_count(cell["source"])),
+                         to_spreadsheet(cell["source"]),
+                         to_spreadsheet(models.get((notebook, cell["grade_id"]), "")),
                          to_spreadsheet(cell.get("rubric", "")), fmt_points(hand.get("points")),
                          to_spreadsheet(hand.get("comment", ""))])
     return rows
+
+
+def _same_score(typed: str, known: str) -> bool:
+    """Whether a score typed in a sheet (``1,5``, ``1.50``) is the score the gradebook has."""
+    if typed == known:
+        return True
+    try:
+        from course.grading.merge import parse_score
+
+        return bool(typed and known) and parse_score(typed) == parse_score(known)
+    except ValueError:
+        return False
 
 
 def unmerged_edits(path: Path, fresh: list[list[str]]) -> bool:
     """Whether an existing sheet holds scores or comments the gradebook does not have yet."""
     if not path.exists():
         return False
-    known = {(r[0], r[2]): (r[6], r[7]) for r in fresh[1:]}
+    header = fresh[0]
+    score_at, comment_at = header.index("score"), header.index("comment")
+    known = {(r[0], r[2]): (r[score_at], r[comment_at].strip()) for r in fresh[1:]}
     try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            for row in csv.DictReader(handle):
-                filled = ((row.get("score") or "").strip(), (row.get("comment") or "").strip())
-                if any(filled) and known.get((row.get("student_id", ""), row.get("grade_id", ""))) != filled:
-                    return True
+        for row in read_csv(path):
+            score = (row.get("score") or "").strip()
+            comment = from_spreadsheet(row.get("comment") or "").strip()
+            if not (score or comment):
+                continue
+            have = known.get((from_spreadsheet((row.get("student_id") or "").strip()),
+                              (row.get("grade_id") or "").strip()))
+            if have is None or have[1] != comment or not _same_score(score, have[0]):
+                return True
     except (OSError, UnicodeDecodeError, csv.Error):
         return True
     return False
@@ -140,20 +242,24 @@ def write_essay_sheets(book: Gradebook, out_dir: Path, notebooks: list[str]) -> 
     """Write ``essays/<notebook>.csv`` for each notebook with essays; returns warnings.
 
     A sheet with hand scores not merged yet is never overwritten: the fresh one goes next to
-    it as ``<notebook>.new.csv``.
+    it as ``<notebook>.new.csv``. Once the sheet is up to date again, that ``.new.csv`` is removed.
     """
     warnings = []
+    models = model_answers(book)
     for notebook in notebooks:
-        rows = essay_rows(book, notebook)
+        rows = essay_rows(book, notebook, models)
         if len(rows) == 1:
             continue
         path = Path(out_dir) / "essays" / f"{notebook}.csv"
+        fresh_path = path.with_name(f"{notebook}.new.csv")
         if unmerged_edits(path, [[from_spreadsheet(c) for c in r] for r in rows]):
-            path = path.with_name(f"{notebook}.new.csv")
+            path = fresh_path
             warnings.append(f"essays/{notebook}.csv has hand scores that are not merged yet, so it was "
                             f"left as it is (fresh sheet: essays/{path.name}); merge it with "
                             f"`course grade-merge essays/{notebook}.csv --out {out_dir}`")
-        write_atomic(path, _csv(rows))
+        elif fresh_path.exists():
+            fresh_path.unlink()
+        write_atomic(path, _csv(rows), bom=True)
     return warnings
 
 
@@ -176,27 +282,68 @@ def render_markdown(text: str) -> str:
     return _MARKDOWN(str(text))
 
 
+def _plain_title(markdown: str, limit: int = 90) -> str:
+    """The first line of a prompt as plain text: ``**Q1.** How many …`` → ``Q1. How many …``."""
+    line = next((ln.strip() for ln in str(markdown).splitlines() if ln.strip()), "")
+    line = re.sub(r"^#+\s*", "", line)
+    line = re.sub(r"[*_`]+", "", line)
+    line = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)
+    return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"
+
+
+def question_titles(feedback: dict) -> dict[str, str]:
+    """grade_id of each test and essay → the title of its question (the prompt before it)."""
+    titles: dict[str, str] = {}
+    prompt = ""
+    for cell in feedback.get("cells", []):
+        role = cell.get("role")
+        if role == "prose":
+            prompt = cell.get("source", "")
+        elif role in ("test", "essay") and cell.get("grade_id"):
+            titles[cell["grade_id"]] = _plain_title(prompt) if prompt else cell["grade_id"]
+    return titles
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_PATH = re.compile(r"""(?<![\w.])(?:[A-Za-z]:)?(?:[/\\][^\s"'<>:/\\]+)+[/\\]([^\s"'<>:/\\]+)""")
+
+
+def scrub_paths(text: str) -> str:
+    """A traceback without the grader's folders: colour codes removed and every absolute path
+    shortened to its last part (``/tmp/course-grade-x/…/executor.py`` → ``executor.py``)."""
+    return _PATH.sub(r"\1", _ANSI.sub("", str(text)))
+
+
 def feedback_html(sub: SubmissionRow, questions: list[dict]) -> str:
-    """The feedback page of one submission. Only public material; everything escaped."""
+    """The feedback page of one submission. Only public material; everything escaped.
+
+    It opens with a summary (score, status, and a table of the questions by title)."""
     by_id = {q["grade_id"]: q for q in questions}
+    titles = question_titles(sub.feedback)
     total = sum(q["points"] or 0 for q in questions) if questions else sub.auto_points
+    pending = pending_essays(questions)
+    score_text = (f"{fmt_points(total)} / {fmt_points(sub.max_points)} so far (essays not scored yet: "
+                  f"{', '.join(pending)})") if pending else f"{fmt_points(total)} / {fmt_points(sub.max_points)}"
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'\">",
         f"<title>{_esc(sub.notebook)}: feedback for {_esc(sub.student_id)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{_esc(sub.notebook)}</h1><p>Student: <b>{_esc(sub.student_id)}</b> · file {_esc(sub.file)}</p>",
-        f"<p>Score: <b>{_esc(fmt_points(total))} / {_esc(fmt_points(sub.max_points))}</b> · status: "
-        f"<b>{_esc(sub.status)}</b></p>",
+        "<h2>Summary</h2>",
+        f"<p>Score: <b>{_esc(score_text)}</b> · status: <b>{_esc(sub.status)}</b></p>",
     ]
     if sub.reason:
-        parts.append(f"<p>{_esc(sub.reason)}</p>")
+        parts.append(f"<p>{_esc(scrub_paths(sub.reason))}</p>")
     if questions:
         parts.append("<table><tr><th>question</th><th>points</th><th>of</th></tr>")
         for q in questions:
             shown = "awaiting hand score" if q["points"] is None else fmt_points(q["points"])
-            parts.append(f"<tr><td>{_esc(q['grade_id'])}</td><td>{_esc(shown)}</td>"
+            title = titles.get(q["grade_id"], q["grade_id"])
+            label = title if title.startswith(q["grade_id"]) else f"{q['grade_id']}: {title}"
+            parts.append(f"<tr><td>{_esc(label)}</td><td>{_esc(shown)}</td>"
                          f"<td>{_esc(fmt_points(q['max_points']))}</td></tr>")
         parts.append("</table>")
+    parts.append("<h2>Your notebook</h2>")
     for cell in sub.feedback.get("cells", []):
         role = cell.get("role")
         if role == "prose":  # the solution's own locked text, rendered; raw HTML in it is escaped
@@ -221,7 +368,8 @@ def feedback_html(sub: SubmissionRow, questions: list[dict]) -> str:
             parts.extend(_outputs_html(cell.get("outputs", [])))
             parts.append("</div>")
     if sub.feedback.get("notes"):
-        parts.append("<h3>Notes</h3><ul>" + "".join(f"<li>{_esc(n)}</li>" for n in sub.feedback["notes"]) + "</ul>")
+        parts.append("<h3>Notes</h3><ul>" + "".join(f"<li>{_esc(scrub_paths(n))}</li>"
+                                                     for n in sub.feedback["notes"]) + "</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -231,8 +379,15 @@ def _outputs_html(outputs: list[dict]) -> list[str]:
     for o in outputs:
         if o.get("output_type") == "error":
             text = o.get("traceback") or f"{o.get('ename')}: {o.get('evalue')}"
+            if isinstance(text, list):
+                text = "\n".join(map(str, text))
+            text = scrub_paths(text)
         else:
             text = o.get("text", "")
+            if isinstance(text, list):
+                text = "".join(map(str, text))
+            if o.get("name") == "stderr":
+                text = scrub_paths(text)
         if text:
             out.append(f"<pre class='out'>{_esc(text)}</pre>")
     return out
@@ -243,10 +398,14 @@ def feedback_path(out_dir: Path, student_id: str, notebook: str) -> Path:
 
 
 def write_reports(book: Gradebook, out_dir: Path, notebooks_with_essays: list[str]) -> list[str]:
-    """Regenerate grades.csv, every feedback page and every essay sheet; returns warnings."""
+    """Regenerate grades.csv, by_notebook/, every feedback page, every essay sheet,
+    statistics.html and exports/; returns warnings."""
+    from course.grading.exports import write_exports
+    from course.grading.stats import write_statistics
+
     out_dir = Path(out_dir)
     write_atomic(out_dir / "grades.csv", _csv(grades_table(book)))
-    for notebook in sorted({sub.notebook for sub in book.submissions()}):
+    for notebook in book.notebooks():
         write_atomic(out_dir / "by_notebook" / f"{notebook}.csv", _csv(grades_table(book, notebook)))
     questions = book.question_scores()
     manual = book.manual_scores()
@@ -254,4 +413,7 @@ def write_reports(book: Gradebook, out_dir: Path, notebooks_with_essays: list[st
         key = (sub.student_id, sub.notebook)
         write_atomic(feedback_path(out_dir, *key),
                      feedback_html(sub, combined_scores(questions.get(key, []), manual, key)))
-    return write_essay_sheets(book, out_dir, notebooks_with_essays)
+    warnings = write_essay_sheets(book, out_dir, notebooks_with_essays)
+    warnings += write_statistics(book, out_dir)
+    warnings += write_exports(book, out_dir)
+    return warnings

@@ -222,11 +222,25 @@ def _examine(found: SubmittedFile, specs: list[ExerciseSpec]) -> Submission:
     spec, note = match_exercise(sub.nb, found.path.name, specs)
     if spec is None:
         sub.status, sub.reason = "wrong_notebook", f"{found.relative!r}: {note}"
+        meant = intended_exercise(found, specs)
+        if meant is not None:  # filed under the assignment it was meant to be, with 0
+            sub.notebook, sub.spec = meant.name, meant
+            sub.reason += f"; filed under {meant.name} (named so by its file or folder) with 0 points"
         return sub
     sub.notebook, sub.spec = spec.name, spec
     if note:
         sub.notes.append(note)
     return sub
+
+
+def intended_exercise(found: SubmittedFile, specs: list[ExerciseSpec]) -> ExerciseSpec | None:
+    """The exercise a file was meant to be, told by its file name or else by the folder it lies in
+    (``alice/01_roots_exercises/notes.ipynb``); None when neither names exactly one exercise."""
+    for name in (found.path.name, *reversed(Path(found.relative).parts[:-1])):
+        named = [s for s in specs if named_like(name, s)]
+        if len(named) == 1:
+            return named[0]
+    return None
 
 
 def choose(group: list[Submission]) -> Submission:
