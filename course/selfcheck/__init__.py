@@ -194,8 +194,9 @@ def install_name_error_help() -> bool:
         return False
 
     def handler(shell, etype, value, tb, tb_offset=None):
-        print(f"✗ {name_error_message(value)}")
-        return None
+        # Returned as the structured traceback: the cell still fails (Run All stops, nbval and
+        # key recording still see an error), but it shows this advice instead of a traceback.
+        return [f"✗ {name_error_message(value)}"]
 
     shell.set_custom_exc((NameError,), handler)
     return True
