@@ -68,7 +68,7 @@ def test_check_prints_one_line_and_returns_nothing(keyed, capsys):
     assert keyed("q1", 7) is None
     assert capsys.readouterr().out.strip() == "✓ q1: right."
     keyed.progress()
-    assert "1 of 3 checked questions right." in capsys.readouterr().out
+    assert "1 right of 3 questions; 1 answered and checked, 2 not yet." in capsys.readouterr().out
 
 
 def test_the_key_does_not_contain_the_answer_in_plain_form(keyed):
@@ -113,3 +113,33 @@ def test_partial_credit_rejects_bad_input():
         partial_credit(points=2)
     with pytest.raises(ValueError, match="negative"):
         partial_credit(True, points=-1)
+
+
+def test_progress_counts_add_up_in_natural_order(keyed):
+    keyed.results.clear()
+    keyed._keys = {**keyed.keys, "q10": keyed.keys["q1"]}
+    keyed.results["q10"] = keyed.evaluate("q10", 5)
+    keyed.results["q1"] = keyed.evaluate("q1", 7)
+    keyed.results["q2"] = keyed.evaluate("q2", None)
+    text = keyed.summary()
+    assert text.splitlines()[0] == "1 right of 4 questions; 2 answered and checked, 2 not yet."
+    order = [line.split(":")[0].strip() for line in text.splitlines()[1:]]
+    assert order == ["q1", "q2", "q3", "q10"]
+
+
+def test_a_number_given_as_text_gets_a_type_note(keyed):
+    assert "number as text" in keyed.evaluate("q1", "7").message
+    assert "number as text" not in keyed.evaluate("q1", "6").message
+
+
+def test_name_error_messages_say_what_to_do():
+    from course.selfcheck import name_error_message
+    assert "run the answer cell" in name_error_message(NameError("name 'q5' is not defined"))
+    assert 'q5 = "B"' in name_error_message(NameError("name 'B' is not defined"))
+
+
+def test_checker_installs_the_name_error_handler_in_ipython():
+    from IPython.testing.globalipapp import start_ipython
+    shell = start_ipython()
+    Checker("demo")
+    assert NameError in shell.custom_exceptions

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -73,6 +74,7 @@ class Checker:
         self.notebook = notebook
         self.results: dict[str, CheckResult] = {}
         self._keys: dict[str, dict] | None = None
+        install_name_error_help()
 
     @property
     def keys(self) -> dict[str, dict]:
@@ -110,17 +112,47 @@ class Checker:
         if given == key["digest"]:
             return CheckResult(question, RIGHT, f"✓ {question}: right.")
         tip = f" Hint: {hint}" if hint else ""
-        return CheckResult(question, WRONG, f"✗ {question}: not right yet.{tip}")
+        kind = self._type_hint(question, value, key)
+        return CheckResult(question, WRONG, f"✗ {question}: not right yet.{kind}{tip}")
+
+    def _type_hint(self, question: str, value: Any, key: dict) -> str:
+        """A note on the answer's type when another type of the same content would be right."""
+        salt, digits, ordered = salt_for(self.notebook, question), key.get("digits", 3), key.get("ordered", True)
+        alternatives: list[tuple[Any, str]] = []
+        if isinstance(value, str):
+            try:
+                alternatives.append((float(value.strip()), " Note: you gave a number as text (in quotes); give the number itself."))
+            except ValueError:
+                pass
+        if isinstance(value, (list, tuple)) and ordered:
+            alternatives.append((set(map(lambda v: v if not isinstance(v, list) else tuple(v), value)),
+                                 " Note: these items are right, but the question asks for a set, not a list."))
+        for alternative, note in alternatives:
+            try:
+                if digest(alternative, salt=salt, digits=digits, ordered=ordered) == key["digest"]:
+                    return note
+            except (Unanswerable, TypeError):
+                continue
+        return ""
 
     def progress(self) -> None:
         """Print which questions are right, wrong or not yet answered."""
         if not self.results:
             print("No questions checked yet: run the check cells.")
             return
-        right = sum(r.ok for r in self.results.values())
-        print(f"{right} of {len(self.keys) or len(self.results)} checked questions right.")
-        for question, result in sorted(self.results.items()):
-            print(f"  {question}: {result.status}")
+        print(self.summary())
+
+    def summary(self) -> str:
+        """Counts that add up: right, not right yet and not yet checked, questions in natural order."""
+        questions = sorted(set(self.keys) | set(self.results), key=natural_key)
+        right = sum(1 for q in questions if q in self.results and self.results[q].ok)
+        checked = sum(1 for q in questions if q in self.results and self.results[q].status != UNANSWERED)
+        lines = [f"{right} right of {len(questions)} questions; {checked} answered and checked, "
+                 f"{len(questions) - checked} not yet."]
+        for question in questions:
+            status = self.results[question].status if question in self.results else "not yet checked"
+            lines.append(f"  {question}: {status}")
+        return "\n".join(lines)
 
     def _record(self, path: str, question: str, value: Any, *, digits: int, ordered: bool) -> None:
         if is_unanswered(value):
@@ -133,6 +165,41 @@ class Checker:
         }
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(entry) + "\n")
+
+
+def natural_key(question: str) -> list:
+    """Sort key putting q2 before q10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", question)]
+
+
+def name_error_message(exc: NameError) -> str:
+    """The one-paragraph advice shown instead of a NameError traceback."""
+    match = re.search(r"name '([^']+)' is not defined", str(exc))
+    name = match.group(1) if match else "this name"
+    if re.fullmatch(r"q\d+[a-z]?", name):
+        return (f"{name} is not defined yet: run the answer cell that sets {name} = ... first "
+                f"(or Run All Above), then this check again.")
+    return (f"{name!r} is not defined. If you meant it as an answer (a letter or a word), put it in "
+            f"quotes, e.g. q5 = \"{name}\"; if it is a name from an earlier cell, run that cell first.")
+
+
+def install_name_error_help() -> bool:
+    """In IPython, show :func:`name_error_message` instead of a NameError traceback."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+
+    def handler(shell, etype, value, tb, tb_offset=None):
+        # Returned as the structured traceback: the cell still fails (Run All stops, nbval and
+        # key recording still see an error), but it shows this advice instead of a traceback.
+        return [f"✗ {name_error_message(value)}"]
+
+    shell.set_custom_exc((NameError,), handler)
+    return True
 
 
 def partial_credit(*conditions: bool, points: float) -> float:
