@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ("syllabus.md", "instructor_guide.md")
+PAGES = ("syllabus.md", "instructor_guide.md", "grading.md")
 
 
 def stage(src: Path) -> Path:
@@ -29,6 +29,7 @@ def stage(src: Path) -> Path:
     shutil.copytree(ROOT / "site", src)
     for page in PAGES:
         shutil.copy2(ROOT / "docs" / page, src / page)
+    shutil.copytree(ROOT / "docs" / "lesson_plans", src / "lesson_plans")
     for folder in ("notebooks", "exercises"):
         (src / folder).mkdir()
         for nb in sorted((ROOT / folder).glob("*.ipynb")):
