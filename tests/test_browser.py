@@ -59,6 +59,13 @@ ERRORS = """() => [...document.querySelectorAll(
 UNRENDERED = """() => [...document.querySelectorAll('.jp-OutputArea-output')]
   .map(e => e.innerText).filter(t => /^(VBox|HBox|Tab|Output|Box)\\(|Error displaying widget|Loading widget/.test(t.trim()))"""
 
+STEP = """async () => {
+  const nb = window.jupyterapp.shell.currentWidget.content, before = nb.activeCellIndex;
+  await window.jupyterapp.commands.execute('deck:down');
+  await new Promise(r => setTimeout(r, 100));
+  if (nb.activeCellIndex === before) await window.jupyterapp.commands.execute('deck:forward');
+}"""
+
 pytestmark = [
     pytest.mark.skipif(CHROMIUM is None and not IN_CI, reason="Chromium is not installed (apt-get install chromium)"),
     pytest.mark.timeout(900),
@@ -77,6 +84,15 @@ def lab(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("lab")
     served = tmp_path / "course"
     shutil.copytree(ROOT / "notebooks", served / "notebooks")
+    # Present the slide layout `course slides` gives (sub-slides that fit 720 px, speaker notes).
+    import nbformat
+
+    from course.release.slides import add_slide_metadata
+
+    for path in (served / "notebooks").glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        add_slide_metadata(nb)
+        nbformat.write(nb, path)
     # Render every cell (no windowing), so each explorer exists in the page; no autosave prompts.
     settings = tmp_path / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
@@ -200,18 +216,21 @@ def test_lecture_notebook_runs_in_the_browser_and_its_explorers_respond(browser,
 def test_slides_mode_keeps_the_explorers_live(browser, lab):
     page = _open_and_run(browser, lab, SLIDES_NOTEBOOK)
     try:
+        page.set_default_timeout(15_000)
+        page.evaluate("window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0")
         page.evaluate("window.jupyterapp.commands.execute('deck:start')")
-        page.wait_for_selector("body[data-jp-deck-mode], .jp-Deck", state="attached", timeout=30_000)
+        page.wait_for_timeout(2_000)
         _shot(page, SLIDES_NOTEBOOK, "slides_first")
         # Walk forward to the first slide that shows an explorer, then move it.
         explorer = None
-        for step in range(80):
+        for step in range(60):
             visible = page.locator(".course-explorer:visible")
             if visible.count():
                 explorer = visible.first
                 break
-            page.evaluate("window.jupyterapp.commands.execute('deck:forward')")
-            page.wait_for_timeout(150)
+            # down through the sub-slides of a slide, then forward to the next slide
+            page.evaluate(STEP)
+            page.wait_for_timeout(300)
         assert explorer is not None, "no explorer became visible in slides mode"
         _shot(page, SLIDES_NOTEBOOK, "slides_explorer")
         assert _move_a_control(page, explorer), "the explorer did not respond in slides mode"

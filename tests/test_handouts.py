@@ -14,7 +14,7 @@ def test_module_04_has_the_four_seats_as_role_cards():
     cards = module_parts("04_limits")["cards"]
     seats = " ".join(next(iter(c.values())) for c in cards)
     assert len(cards) == 4
-    for seat in ("US", "NATO", "Ukraine", "Russia"):
+    for seat in ("United States", "NATO", "Ukraine", "Russia"):
         assert seat in seats, (seat, seats)
 
 
