@@ -34,8 +34,9 @@ SLIDES_NOTEBOOK = "04_limits.ipynb" if "04_limits.ipynb" in LECTURES else LECTUR
 VIEWPORT = {"width": 1280, "height": 720}
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
-READY = """() => {
+READY = """name => {
   const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  if (!panel || !panel.context || !panel.context.path.endsWith(name)) return false;
   const kernel = panel && panel.sessionContext && panel.sessionContext.session
                  && panel.sessionContext.session.kernel;
   return Boolean(panel && panel.content && kernel && kernel.connectionStatus === 'connected'
@@ -142,9 +143,10 @@ def browser():
 def _open_and_run(browser, lab, name):
     base, token, log_path = lab
     page = browser.new_page(viewport=VIEWPORT)
-    page.goto(f"{base}/lab/tree/notebooks/{name}?token={token}", wait_until="domcontentloaded")
-    page.wait_for_selector(".jp-Notebook", timeout=90_000)
-    page.wait_for_function(READY, timeout=120_000)
+    # ?reset: a fresh workspace, so the tabs of the previous notebooks are not restored
+    page.goto(f"{base}/lab/tree/notebooks/{name}?reset&token={token}", wait_until="domcontentloaded")
+    page.wait_for_selector(".jp-Notebook", state="attached", timeout=90_000)
+    page.wait_for_function(READY, arg=name, timeout=120_000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     try:
         page.wait_for_function(FINISHED, timeout=240_000, polling=500)
