@@ -198,7 +198,12 @@ def test_lecture_notebook_runs_in_the_browser_and_its_explorers_respond(browser,
         unrendered = page.evaluate(UNRENDERED)
         widget_outputs = page.locator(".jp-OutputArea-output .jupyter-widgets").count()
         explorers = page.locator(".course-explorer")
-        count = explorers.count()
+        # widget views render after their cells finish: wait until the count is stable
+        count, stable = -1, 0
+        while stable < 4:
+            page.wait_for_timeout(500)
+            now = explorers.count()
+            stable, count = (stable + 1, now) if now == count else (0, now)
         _shot(page, name, "top")
         dead = []
         for i in range(count):
