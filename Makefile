@@ -11,7 +11,7 @@ ARGS   ?=
 # JupyterLab refuses to run as root without --allow-root (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test release benchmark clean site
+.PHONY: lab test release benchmark clean site handouts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test: $(VENV)/.course-test-installed
 # The course website (Jupyter Book 1): every lecture notebook executed; fails on a warning or a cell error.
 site: $(VENV)/.course-test-installed
 	$(BIN)/python -m course.site build/site
+
+# Printable handouts and rubric sheets per module (PDF through Chromium).
+handouts: $(VENV)/.course-test-installed
+	$(BIN)/course handouts build/handouts
 
 release: $(VENV)/.course-installed
 	$(BIN)/course release
