@@ -1,6 +1,7 @@
 # Security Guarantees and Their Limits: the two commands.
 #   make lab    set up .venv on first use, then open the course in JupyterLab
 #   make test   install the test dependencies on first use, then run every test
+#   make site   build the course website into build/site/_build/html
 # ARGS is passed to JupyterLab (make lab ARGS=--no-browser) or to pytest (make test ARGS="-k release").
 
 PYTHON ?= python3
@@ -10,7 +11,7 @@ ARGS   ?=
 # JupyterLab refuses to run as root without --allow-root (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: setup lab test release benchmark clean
+.PHONY: setup lab test release benchmark clean site handouts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,14 @@ lab: $(VENV)/.course-installed
 
 test: $(VENV)/.course-test-installed
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax $(ARGS)
+
+# The course website (Jupyter Book 1): every lecture notebook executed; fails on a warning or a cell error.
+site: $(VENV)/.course-test-installed
+	$(BIN)/python -m course.site build/site
+
+# Printable handouts and rubric sheets per module (PDF through Chromium).
+handouts: $(VENV)/.course-test-installed
+	$(BIN)/course handouts build/handouts
 
 release: $(VENV)/.course-installed
 	$(BIN)/course release

@@ -1,12 +1,18 @@
-"""End to end in a real browser: JupyterLab opens the front-door notebook, runs it, and the
-enlargement explorer renders and responds to its slider.
+"""End to end in a real browser: one JupyterLab server on loopback, headless Chromium.
 
-Needs Chromium (Debian package `chromium`, installed by .ci/run) and Python Playwright (a test
-dependency). Without Chromium the test is skipped with the reason; CI always has it.
+For EACH lecture notebook (``notebooks/*.ipynb``, so new modules are picked up): open it, run all
+cells, and check that no cell shows an error, that every widget output renders as a widget (not as
+its text fallback), and that moving a control of every explorer changes what it shows. One
+notebook is then presented in slides mode (jupyterlab-slideshow) and its explorer is moved there.
+Screenshots go to ``build/screenshots/`` (named per notebook) so a person can look.
+
+Needs Chromium (Debian package ``chromium``, installed by .ci/run) and Python Playwright (a test
+dependency). Without Chromium the test is skipped with the reason on a laptop; under CI it fails.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -22,21 +28,48 @@ from tests.conftest import ROOT
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run", "--disable-quic"]
-READY = """() => {
+LECTURES = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+SHOTS = ROOT / "build" / "screenshots"
+SLIDES_NOTEBOOK = "04_limits.ipynb" if "04_limits.ipynb" in LECTURES else LECTURES[0]
+VIEWPORT = {"width": 1280, "height": 720}
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+READY = """name => {
   const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  if (!panel || !panel.context || !panel.context.path.endsWith(name)) return false;
   const kernel = panel && panel.sessionContext && panel.sessionContext.session
                  && panel.sessionContext.session.kernel;
   return Boolean(panel && panel.content && kernel && kernel.connectionStatus === 'connected'
                  && kernel.status === 'idle');
 }"""
-NOTEBOOK = os.environ.get("COURSE_BROWSER_NOTEBOOK", "notebooks/00_start_here.ipynb")
+# Done when every code cell has run and the kernel is idle, or as soon as a cell shows an error
+# (run-all stops there).
+FINISHED = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const kernel = panel.sessionContext.session.kernel;
+  if (document.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]'))
+    return true;
+  const code = panel.content.widgets.filter(c => c.model.type === 'code' && c.model.sharedModel.source.trim());
+  return kernel.status === 'idle' && code.every(c => c.model.executionCount !== null);
+}"""
+ERRORS = """() => [...document.querySelectorAll(
+  '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"],'
+  + '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
+  .map(e => e.innerText).filter(t => /Error|Traceback|Exception/.test(t))"""
+# A widget output that did not render shows its text/plain fallback or an error message.
+UNRENDERED = """() => [...document.querySelectorAll('.jp-OutputArea-output')]
+  .map(e => e.innerText).filter(t => /^(VBox|HBox|Tab|Output|Box)\\(|Error displaying widget|Loading widget/.test(t.trim()))"""
 
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+STEP = """async () => {
+  const nb = window.jupyterapp.shell.currentWidget.content, before = nb.activeCellIndex;
+  await window.jupyterapp.commands.execute('deck:down');
+  await new Promise(r => setTimeout(r, 100));
+  if (nb.activeCellIndex === before) await window.jupyterapp.commands.execute('deck:forward');
+}"""
 
 pytestmark = [
-    # On a laptop without Chromium the test is skipped; in CI (.ci/run installs it) it must run.
     pytest.mark.skipif(CHROMIUM is None and not IN_CI, reason="Chromium is not installed (apt-get install chromium)"),
-    pytest.mark.timeout(300),
+    pytest.mark.timeout(900),
 ]
 
 
@@ -46,19 +79,33 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture()
-def lab(tmp_path):
-    # Serve a copy: JupyterLab autosaves what it runs, and the course's notebooks must stay
-    # without outputs.
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """One JupyterLab server for all notebooks, serving a copy (JupyterLab autosaves outputs)."""
+    tmp_path = tmp_path_factory.mktemp("lab")
     served = tmp_path / "course"
     shutil.copytree(ROOT / "notebooks", served / "notebooks")
+    # Present the slide layout `course slides` gives (sub-slides that fit 720 px, speaker notes).
+    import nbformat
+
+    from course.release.slides import add_slide_metadata
+
+    for path in (served / "notebooks").glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        add_slide_metadata(nb)
+        nbformat.write(nb, path)
+    # Render every cell (no windowing), so each explorer exists in the page; no autosave prompts.
+    settings = tmp_path / "settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     port, token = _free_port(), "course-browser-test"
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"),
            "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"), "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "ws")}
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={served}",
                "--LabApp.news_url=None", "--LabApp.expose_app_in_browser=True", "--allow-root"]
-    log = open(tmp_path / "lab.log", "w")
+    log_path = tmp_path / "lab.log"
+    log = open(log_path, "w")
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -70,11 +117,10 @@ def lab(tmp_path):
             if server.poll() is not None:
                 break
             time.sleep(0.5)
-    else:
+    if server.poll() is not None or time.monotonic() >= deadline:
         server.kill()
-    if server.poll() is not None:
-        pytest.fail("JupyterLab did not start:\n" + (tmp_path / "lab.log").read_text()[-3000:])
-    yield base, token
+        pytest.fail("JupyterLab did not start:\n" + log_path.read_text()[-3000:])
+    yield base, token, log_path
     server.terminate()
     try:
         server.wait(timeout=20)
@@ -83,42 +129,119 @@ def lab(tmp_path):
     log.close()
 
 
-def test_lab_runs_the_start_notebook_and_the_explorer_responds(lab, tmp_path):
+@pytest.fixture(scope="module")
+def browser():
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM, "CI must have Chromium: .ci/run installs the Debian package"
-    base, token = lab
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}", wait_until="domcontentloaded")
-        page.wait_for_selector(".jp-Notebook", timeout=90_000)
-        # Run all cells once the notebook is the current widget and its kernel is connected and idle
-        # (on a loaded machine the page can be ready well before the kernel).
-        page.wait_for_function(READY, timeout=120_000)
-        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        # JupyterLab renders only the cells near the viewport: wait for the widget to exist, then
-        # bring it into view.
-        slider = page.locator(".widget-slider .noUi-handle, .widget-hslider .noUi-handle").first
-        try:
-            slider.wait_for(state="attached", timeout=120_000)
-        except Exception:
-            page.screenshot(path=str(tmp_path / "failed.png"))
-            raise AssertionError(f"the explorer never appeared; see {tmp_path / 'failed.png'} and lab.log:\n"
-                                 + (tmp_path / "lab.log").read_text()[-2000:]) from None
-        slider.scroll_into_view_if_needed()
-        slider.wait_for(timeout=30_000)
-        summary = page.locator("text=/member states at the end of \\d{4}/").first
-        summary.wait_for(timeout=30_000)
-        before = summary.inner_text()
-        slider.focus()
-        slider.press("ArrowLeft")
-        page.wait_for_function(
-            "before => [...document.querySelectorAll('p')].some(p => /member states at the end of/.test(p.textContent)"
-            " && p.textContent !== before)", arg=before, timeout=30_000)
-        page.screenshot(path=str(tmp_path / "lab.png"))
-        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-        tracebacks = [t for t in errors.all_inner_texts() if "Traceback" in t or "Error" in t]
-        browser.close()
-    assert tracebacks == [], tracebacks
-    assert (tmp_path / "lab.png").stat().st_size > 10_000
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def _open_and_run(browser, lab, name):
+    base, token, log_path = lab
+    page = browser.new_page(viewport=VIEWPORT)
+    # ?reset: a fresh workspace, so the tabs of the previous notebooks are not restored
+    page.goto(f"{base}/lab/tree/notebooks/{name}?reset&token={token}", wait_until="domcontentloaded")
+    page.wait_for_selector(".jp-Notebook", state="attached", timeout=90_000)
+    page.wait_for_function(READY, arg=name, timeout=120_000)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    try:
+        page.wait_for_function(FINISHED, timeout=240_000, polling=500)
+    except Exception:
+        _shot(page, name, "timeout")
+        raise AssertionError(f"{name}: run all did not finish; lab.log:\n" + log_path.read_text()[-2000:]) from None
+    return page
+
+
+def _shot(page, name, what):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name.removesuffix('.ipynb')}_{what}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def _view_text(explorer):
+    return explorer.locator(".course-explorer-view").first.inner_html()
+
+
+def _move_a_control(page, explorer) -> bool:
+    """Move the explorer's first control that responds; True when the view changed."""
+    before = _view_text(explorer)
+    candidates = [
+        (".noUi-handle", lambda el: (el.focus(), el.press("ArrowRight"), el.press("ArrowLeft"), el.press("ArrowLeft"))),
+        ("select:not([disabled])", lambda el: el.select_option(index=(1 if el.evaluate("e => e.selectedIndex") == 0 else 0))),
+        ("input[type=checkbox]:not([disabled])", lambda el: el.click()),
+        ("button.jupyter-button:not([disabled])", lambda el: el.click()),
+        ("input[type=number]:not([disabled])", lambda el: (el.focus(), el.press("ArrowUp"), el.press("Enter"))),
+    ]
+    for selector, move in candidates:
+        controls = explorer.locator(selector)
+        for i in range(min(controls.count(), 4)):
+            control = controls.nth(i)
+            control.scroll_into_view_if_needed()
+            move(control)
+            for _ in range(20):
+                if _view_text(explorer) != before:
+                    return True
+                page.wait_for_timeout(100)
+    return False
+
+
+@pytest.mark.parametrize("name", LECTURES)
+def test_lecture_notebook_runs_in_the_browser_and_its_explorers_respond(browser, lab, name):
+    page = _open_and_run(browser, lab, name)
+    try:
+        errors = page.evaluate(ERRORS)
+        unrendered = page.evaluate(UNRENDERED)
+        widget_outputs = page.locator(".jp-OutputArea-output .jupyter-widgets").count()
+        explorers = page.locator(".course-explorer")
+        # widget views render after their cells finish: wait until the count is stable
+        count, stable = -1, 0
+        while stable < 4:
+            page.wait_for_timeout(500)
+            now = explorers.count()
+            stable, count = (stable + 1, now) if now == count else (0, now)
+        _shot(page, name, "top")
+        dead = []
+        for i in range(count):
+            explorer = explorers.nth(i)
+            explorer.scroll_into_view_if_needed()
+            if not _move_a_control(page, explorer):
+                dead.append(i)
+            _shot(page, name, f"explorer{i + 1}")
+    finally:
+        page.close()
+    assert errors == [], f"{name}: cells show errors: {errors}"
+    assert unrendered == [], f"{name}: widgets shown as text: {unrendered}"
+    assert widget_outputs > 0 and count > 0, f"{name}: no explorer rendered"
+    assert dead == [], f"{name}: explorers (1-based: {[d + 1 for d in dead]}) did not change when a control moved"
+
+
+def test_slides_mode_keeps_the_explorers_live(browser, lab):
+    page = _open_and_run(browser, lab, SLIDES_NOTEBOOK)
+    try:
+        page.set_default_timeout(15_000)
+        page.evaluate("window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0")
+        page.evaluate("window.jupyterapp.commands.execute('deck:start')")
+        page.wait_for_timeout(2_000)
+        _shot(page, SLIDES_NOTEBOOK, "slides_first")
+        # Walk forward to the first slide that shows an explorer, then move it.
+        explorer = None
+        for step in range(60):
+            visible = page.locator(".course-explorer:visible")
+            if visible.count():
+                explorer = visible.first
+                break
+            # down through the sub-slides of a slide, then forward to the next slide
+            page.evaluate(STEP)
+            page.wait_for_timeout(300)
+        assert explorer is not None, "no explorer became visible in slides mode"
+        _shot(page, SLIDES_NOTEBOOK, "slides_explorer")
+        assert _move_a_control(page, explorer), "the explorer did not respond in slides mode"
+        _shot(page, SLIDES_NOTEBOOK, "slides_moved")
+        assert page.evaluate(UNRENDERED) == []
+    finally:
+        page.close()

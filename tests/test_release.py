@@ -154,14 +154,36 @@ def test_publish_refuses_an_existing_folder_and_a_notebook_with_answers(tmp_path
 
 
 def test_slide_metadata_follows_headings_and_keeps_what_authors_set():
-    from course.release.slides import RISE_SETTINGS, add_slide_metadata
+    from course.release.slides import add_slide_metadata
 
     cells = [markdown_cell("# Title"), markdown_cell("## Section"), markdown_cell("### Part"),
-             markdown_cell("Plain text"), code_cell("x = 1"), markdown_cell("## Kept")]
+             markdown_cell("Plain text"), code_cell("x = 1"), markdown_cell("## Kept"),
+             markdown_cell("**Speaker notes.** Ask the class first.")]
     cells[5].metadata["slideshow"] = {"slide_type": "skip"}
     nb = notebook(cells)
+    nb.metadata["rise"] = {"scroll": True}
     assert add_slide_metadata(nb) is True
     assert [c.metadata["slideshow"]["slide_type"] for c in nb.cells] == [
-        "slide", "slide", "subslide", "-", "-", "skip"]
-    assert nb.metadata["rise"] == RISE_SETTINGS
+        "slide", "slide", "subslide", "-", "-", "skip", "notes"]
+    assert "rise" not in nb.metadata
     assert add_slide_metadata(nb) is False  # idempotent
+
+
+def test_a_long_section_is_split_into_subslides_that_fit_720_px():
+    from course.release.slides import SLIDE_BUDGET_PX, add_slide_metadata, estimated_height
+
+    cells = [markdown_cell("## Long section")] + [
+        code_cell(f"explorer_{i} = Explorer()\nexplorer_{i}") for i in range(4)]
+    nb = notebook(cells)
+    add_slide_metadata(nb)
+    types = [c.metadata["slideshow"]["slide_type"] for c in nb.cells]
+    assert types == ["slide", "-", "subslide", "subslide", "subslide"]
+    # every slide (a break and the cells up to the next break) stays within the budget
+    slides, current = [], []
+    for cell, kind in zip(nb.cells, types):
+        if kind in ("slide", "subslide") and current:
+            slides.append(current)
+            current = []
+        current.append(estimated_height(cell))
+    slides.append(current)
+    assert all(sum(s) <= SLIDE_BUDGET_PX for s in slides), slides

@@ -90,7 +90,7 @@ def publish(out: Path, skip_check: bool) -> None:
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def slides(paths: tuple[Path, ...]) -> None:
-    """Give lecture notebooks slide metadata for RISE (default: notebooks/); keeps what is set."""
+    """Lay lecture notebooks out as 1280x720 slides (default: notebooks/); keeps skip/fragment/notes."""
     targets = list(paths) or [Path("notebooks")]
     files = [p for t in targets for p in ([t] if t.is_file() else sorted(t.glob("*.ipynb")))]
     for path in files:
@@ -98,4 +98,4 @@ def slides(paths: tuple[Path, ...]) -> None:
         if add_slide_metadata(nb):
             nbformat.write(nb, path)
             click.echo(f"slide metadata added to {path}")
-    click.echo(f"{len(files)} notebooks ready for slides mode (RISE: the 'Render as slides' button).")
+    click.echo(f"{len(files)} notebooks ready for slides mode (jupyterlab-slideshow: the slideshow button in the notebook toolbar).")

@@ -37,6 +37,8 @@ class Explorer:
         self.widget = widgets.VBox(
             header + [widgets.HBox(list(self.controls.values()), layout={"flex_flow": "row wrap"}), self.view]
         )
+        self.widget.add_class("course-explorer")  # found by the browser test (tests/test_browser.py)
+        self.view.add_class("course-explorer-view")
         self.redraw()
 
     # -- to implement -------------------------------------------------------------------
