@@ -46,6 +46,16 @@ def test_make_exercise_removes_solutions_hidden_tests_and_outputs():
     assert fmt.points(test) == 2 and fmt.grade_id(essay) == "q2_essay"
 
 
+def test_make_exercise_drops_worked_explanations():
+    solution = _solution()
+    explanation = markdown_cell("**Worked explanation (q1).** 40 + 2 gives the secret 42.")
+    explanation.metadata = {"course": {"explanation": "q1"}}
+    solution.cells.insert(4, explanation)
+    exercise = make_exercise(solution, "demo")
+    assert len(exercise.cells) == len(solution.cells) - 1
+    assert "Worked explanation" not in nbformat.writes(exercise)
+
+
 def test_make_exercise_keeps_indentation_of_nested_regions():
     cell = answer_cell("q1", "def f():", "    return 1")
     cell.source = "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION"

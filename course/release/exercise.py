@@ -26,16 +26,25 @@ def validate_solution_notebook(nb: nbformat.NotebookNode, name: str) -> None:
         fmt.remove_hidden_tests(cell.source, where)
 
 
+def is_explanation(cell: nbformat.NotebookNode) -> bool:
+    """A worked-explanation cell of the solutions (``metadata.course.explanation``)."""
+    ours = cell.get("metadata", {}).get(fmt.OUR_KEY)
+    return isinstance(ours, dict) and bool(ours.get("explanation"))
+
+
 def make_exercise(solution: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
     """The student version of ``solution``.
 
     Solution regions become ``# YOUR CODE HERE`` (code) or ``YOUR ANSWER HERE`` (markdown), a
     solution cell without markers is replaced whole, hidden tests are removed, outputs and
-    execution counts are cleared, and our own ``metadata.course`` is dropped. nbgrader
+    execution counts are cleared, worked-explanation cells are dropped, and our own ``metadata.course`` is dropped. nbgrader
     metadata is kept, so the exercise is still a valid nbgrader release.
     """
     validate_solution_notebook(solution, name)
     nb = copy.deepcopy(solution)
+    # Worked explanations (metadata.course.explanation = "qN") give the answer away: they stay
+    # in the instructor's solutions and never reach the student edition.
+    nb.cells = [cell for cell in nb.cells if not is_explanation(cell)]
     for index, cell in enumerate(nb.cells):
         where = f"{name}, cell {index + 1}"
         cell.metadata.pop(fmt.OUR_KEY, None)
