@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 from course.grading.assemble import build_plan
+from course.release import nbgrader_format as fmt
 from course.grading.samples import KINDS, expected_scores, make_submission
 from course.grading.scoring import partial_grade, score_test_cell
 from course.grading.solutions import (
@@ -154,3 +155,16 @@ def test_a_notebook_cut_anywhere_is_called_truncated():
     for cut in range(1, len(text.rstrip()) - 1):  # every cut point: inside strings, numbers, literals
         with pytest.raises(CorruptNotebook, match="truncated"):
             read_notebook(text[:cut].encode())
+
+
+def test_worked_explanations_are_left_out_of_grading_and_feedback():
+    """Solutions carry worked explanations the student copy does not: the grader must skip them,
+    or every later cell is misaligned and the explanations (answers) reach the feedback pages."""
+    with_explanations = [p for p in COURSE_SOLUTIONS
+                         if any(fmt.is_explanation(c) for c in nbformat.read(p, as_version=4).cells)]
+    assert with_explanations, "no solution notebook has worked explanations to test with"
+    for path in with_explanations:
+        spec = load_exercise(path)
+        assert not any("Worked explanation" in c.source for c in spec.cells), path.name
+        released = nbformat.read(ROOT / "exercises" / path.name, as_version=4)
+        assert len(spec.cells) == len(released.cells), path.name

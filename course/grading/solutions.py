@@ -17,6 +17,7 @@ import nbformat
 from course.release.nbgrader_format import (
     BEGIN_HIDDEN,
     END_HIDDEN,
+    is_explanation,
     nbgrader_meta,
     release_cell_source,
     split_essay_solution,
@@ -162,7 +163,8 @@ def load_exercise(path: Path, placeholders: dict[str, str] | None = None) -> Exe
         raise SolutionError(f"{path}: not a readable notebook ({exc})") from exc
     cells: list[SpecCell] = []
     seen: set[str] = set()
-    for position, cell in enumerate(nb.cells):
+    # Worked explanations are not in the student's copy: leave them out so positions match it.
+    for position, cell in enumerate(c for c in nb.cells if not is_explanation(c)):
         meta = nbgrader_meta(cell)
         grade_id = meta.get("grade_id") or None
         role = cell_role(cell)

@@ -26,12 +26,6 @@ def validate_solution_notebook(nb: nbformat.NotebookNode, name: str) -> None:
         fmt.remove_hidden_tests(cell.source, where)
 
 
-def is_explanation(cell: nbformat.NotebookNode) -> bool:
-    """A worked-explanation cell of the solutions (``metadata.course.explanation``)."""
-    ours = cell.get("metadata", {}).get(fmt.OUR_KEY)
-    return isinstance(ours, dict) and bool(ours.get("explanation"))
-
-
 def make_exercise(solution: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
     """The student version of ``solution``.
 
@@ -44,7 +38,7 @@ def make_exercise(solution: nbformat.NotebookNode, name: str = "notebook") -> nb
     nb = copy.deepcopy(solution)
     # Worked explanations (metadata.course.explanation = "qN") give the answer away: they stay
     # in the instructor's solutions and never reach the student edition.
-    nb.cells = [cell for cell in nb.cells if not is_explanation(cell)]
+    nb.cells = [cell for cell in nb.cells if not fmt.is_explanation(cell)]
     for index, cell in enumerate(nb.cells):
         where = f"{name}, cell {index + 1}"
         cell.metadata.pop(fmt.OUR_KEY, None)

@@ -56,6 +56,16 @@ def is_autograded_test(cell: Any) -> bool:
     return cell.get("cell_type") == "code" and is_grade(cell) and not is_solution(cell)
 
 
+def is_explanation(cell) -> bool:
+    """A worked-explanation cell of the solutions (``metadata.course.explanation = "qN"``).
+
+    It gives the answer away, so the release leaves it out of the student edition and the grader
+    leaves it out of what it runs and shows.
+    """
+    ours = cell.get("metadata", {}).get(OUR_KEY)
+    return isinstance(ours, dict) and bool(ours.get("explanation"))
+
+
 def is_essay(cell: Any) -> bool:
     """A markdown cell the student writes and the instructor scores by hand."""
     return cell.get("cell_type") == "markdown" and is_grade(cell) and is_solution(cell)
