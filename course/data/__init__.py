@@ -25,8 +25,10 @@ __all__ = [
     "Column",
     "DataError",
     "Dataset",
+    "claim",
     "data_path",
     "load",
+    "load_claims",
     "load_enlargement",
     "load_postwar_orders",
     "load_proposals",
@@ -124,3 +126,36 @@ def _split_ids(value) -> list[str]:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
         return []
     return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+
+def load_claims() -> pd.DataFrame:
+    """The register of the article's checkable claims (fact / judgment / forecast) and verdicts."""
+    return load("claims")
+
+
+def claim(claim_id: str) -> dict:
+    """One row of the claims register as plain Python values (dates as ``YYYY-MM-DD`` or None).
+
+    >>> claim("C02")["verdict"]
+    'wrong'
+
+    Raises ``KeyError`` naming the known ids if ``claim_id`` is not in the register. To show a row
+    in a notebook use :func:`course.models.claims.render_claim`.
+    """
+    claims = load_claims().set_index("claim_id")
+    if claim_id not in claims.index:
+        raise KeyError(f"no claim {claim_id!r} in claims.csv; the ids run {', '.join(claims.index[:3])} ... "
+                       f"{claims.index[-1]}")
+    row = claims.loc[claim_id]
+    date = row["date"]
+    return {
+        "claim_id": claim_id,
+        "section": str(row["section"]),
+        "quote": str(row["quote"]),
+        "kind": str(row["kind"]),
+        "verdict": str(row["verdict"]),
+        "what_happened": str(row["what_happened"]),
+        "date": None if pd.isna(date) else date.date().isoformat(),
+        "source": str(row["source"]),
+    }

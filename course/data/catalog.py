@@ -241,6 +241,42 @@ DRAFT_ARTICLES = Dataset(
     key=("document", "article"),
 )
 
+CLAIM_SECTIONS = (
+    "Introduction",
+    "Roots",
+    "Evolution of the Confrontation",
+    "Forced Negotiations",
+    "Security Guarantees",
+    "The Limits of Possibility",
+    "What Next?",
+    "Countermeasures",
+    "Kommersant interview",
+)
+"""The article's sections in order, plus the author's Kommersant interview of 29 Jan 2022."""
+
+CLAIM_VERDICTS = ("accurate", "loose", "wrong", "borne out", "not borne out", "open")
+"""accurate / loose / wrong judge a fact; borne out / not borne out / open judge a judgment or
+forecast against what happened (open: cannot be judged yet, or contested)."""
+
+CLAIMS = Dataset(
+    file="claims.csv",
+    description=(
+        "The course-wide register of the article's checkable claims: short quote, kind, verdict, "
+        "what happened and a primary source. Notebooks read a verdict from here instead of restating it."
+    ),
+    columns=(
+        Column("claim_id"),
+        Column("section", "category", choices=CLAIM_SECTIONS),
+        Column("quote"),
+        Column("kind", "category", choices=("fact", "judgment", "forecast")),
+        Column("verdict", "category", choices=CLAIM_VERDICTS),
+        Column("what_happened"),
+        Column("date", "date", required=False),
+        SOURCE,
+    ),
+    key=("claim_id",),
+)
+
 DATASETS: dict[str, Dataset] = {
     "enlargement": ENLARGEMENT,
     "treaties": TREATIES,
@@ -250,4 +286,5 @@ DATASETS: dict[str, Dataset] = {
     "proposals": PROPOSALS,
     "troop_estimates": TROOP_ESTIMATES,
     "draft_articles": DRAFT_ARTICLES,
+    "claims": CLAIMS,
 }
