@@ -30,15 +30,23 @@ def _wave_year_matches_date(frame: pd.DataFrame) -> list[str]:
 
 ENLARGEMENT = Dataset(
     file="nato_enlargement.csv",
-    description="NATO members 1949-2024, one row per country, with Moscow's leaders at accession.",
+    description=(
+        "NATO members 1949-2024, one row per country, with Moscow's leaders at accession: "
+        "moscow_top_office (the party leader of the USSR - Gorbachev also President of the USSR from "
+        "March 1990 - and the President of Russia from 1991), moscow_paramount_leader (the course's "
+        "reading of who led: the same except in the 2008-12 tandem, coded Putin), "
+        "moscow_head_of_government (chairman of the Council of Ministers / prime minister)."
+    ),
     columns=(
         Column("country"),
         Column("accession_date", "date"),
         Column("wave_year", "int", minimum=1949, maximum=2100),
         Column("category", "category", choices=ENLARGEMENT_CATEGORIES),
         Column("accession_type", "category", choices=("founding", "accession", "reunification")),
-        Column("moscow_leader"),
+        Column("moscow_top_office"),         # holder of Moscow's top office (see ENLARGEMENT_COLUMNS)
+        Column("moscow_paramount_leader"),   # the course's reading of who led; differs only in 2009
         Column("moscow_head_of_government"),
+        Column("category_note", required=False),
         SOURCE,
     ),
     key=("country",),
@@ -122,8 +130,10 @@ POSTWAR_ORDERS = Dataset(
     file="postwar_orders.csv",
     description=(
         "Post-war settlements and how the defeated (or losing) great power was treated: whether and "
-        "when it joined the victors' core institution, and whether it later challenged the order "
-        "(cases after Ikenberry, After Victory, 2001; the coding is the course's)."
+        "when it joined the victors' core institution - coded as the victors' central SECURITY "
+        "institution (Concert, League, NATO, the US-Japan alliance) - which other institutions it "
+        "joined (filled only where the coding is disputed: Russia after 1991), and whether it later "
+        "challenged the order (cases after Ikenberry, After Victory, 2001; the coding is the course's)."
     ),
     columns=(
         Column("case_id"),
@@ -135,6 +145,7 @@ POSTWAR_ORDERS = Dataset(
         Column("core_institution"),
         Column("joined_core_year", "int", required=False, minimum=1600, maximum=2100),
         Column("cooperative_arrangements", required=False),
+        Column("other_institutions_joined", required=False),
         Column("later_challenge", "bool"),
         Column("what_followed"),
         SOURCE,
