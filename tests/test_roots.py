@@ -262,3 +262,30 @@ def test_recent_waves_before_a_bare_year_excludes_that_year():
     members = load_enlargement()
     assert recent_waves(members, 2004, n=1)["wave_year"].tolist() == [1999]
     assert recent_waves(members, "2004-12-31", n=1)["wave_year"].tolist() == [2004]
+
+
+# --- the fact-check of the lecture (issue 13) ---------------------------------------------------
+
+def _lecture_text() -> str:
+    import json
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "notebooks" / "01_roots.ipynb"
+    return "\n".join("".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"])
+
+
+def test_ikenberry_table_balancing_follows_domination():
+    """After Victory (2001), ch. 3: domination provokes balancing against the leading state;
+    abandonment leaves the others to balance among themselves."""
+    text = _lecture_text()
+    domination = next(line for line in text.splitlines() if line.startswith("| **domination**"))
+    abandonment = next(line for line in text.splitlines() if line.startswith("| **abandonment**"))
+    assert "balance against the leading state" in domination
+    assert "balance among themselves" in abandonment and "against" not in abandonment
+
+
+def test_the_lecture_names_the_applicants_and_the_commitments():
+    text = _lecture_text()
+    for needle in ("Asmus", "Goldgeier", "Helsinki Final Act", "Charter of Paris", "Istanbul",
+                   "Zubok", "Lukyanov", "Karaganov", "Gorbachev", "Council of Europe", "World Trade Organization"):
+        assert needle in text, needle
+    assert "moscow_leader" not in text
