@@ -312,3 +312,122 @@ def test_a_submission_with_broken_metadata_is_corrupt_and_the_rest_are_graded(tm
         row = table[(student, FIXTURE_NAME)]
         assert row["status"] == "corrupt", row
         assert "broken nbgrader metadata" in row["reason"] and words in row["reason"], row["reason"]
+
+
+# --- parity with nbgrader itself ----------------------------------------------------------------
+#: Cases where the course is stricter than nbgrader 0.9: a NaN or infinite float passes the
+#: schema's "minimum: 0" (NaN < 0 is false) but breaks every sum; an END marker without a BEGIN
+#: is ignored by nbgrader but is a typo that would reach the students.
+STRICTER_THAN_NBGRADER = {"points-float-nan", "points-float-inf", "hidden-end-alone"}
+
+
+def _nbgrader_refuses(nb) -> bool:
+    """Whether nbgrader's own validation (CheckCellMetadata's validator, then the region checks
+    of ClearSolutions and ClearHiddenTests that generate_assignment runs) refuses ``nb``."""
+    import copy
+    import logging
+
+    from nbgrader.nbgraderformat import MetadataValidator
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+
+    nb = copy.deepcopy(nb)
+    logging.disable(logging.CRITICAL)
+    try:
+        MetadataValidator().validate_nb(nb)
+        ClearSolutions().preprocess(nb, {"language": "python"})
+        ClearHiddenTests().preprocess(nb, {})
+    except Exception:  # noqa: BLE001 - any refusal, whatever its kind
+        return True
+    finally:
+        logging.disable(logging.NOTSET)
+    return False
+
+
+def _we_refuse(nb) -> bool:
+    try:
+        fmt.validate_notebook(nb, "demo_exercises.ipynb")
+    except fmt.FormatError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("mutate, case", [(c[1], c[0]) for c in CASES], ids=[c[0] for c in CASES])
+def test_every_case_is_one_nbgrader_refuses_too_or_a_documented_stricter_one(mutate, case):
+    nb = _solution()
+    mutate(nb)
+    assert _nbgrader_refuses(nb) or case in STRICTER_THAN_NBGRADER
+
+
+def test_nbgrader_accepts_the_well_formed_solution_and_the_course_solutions():
+    from tests.conftest import ROOT
+
+    assert not _nbgrader_refuses(_solution())
+    for path in sorted((ROOT / "solutions").glob("*.ipynb")):
+        assert not _nbgrader_refuses(nbformat.read(path, as_version=4)), path.name
+
+
+POOL = {
+    "schema_version": [3, 3, 3, 2, 0, 4, "3", None, 3.0, True],
+    "grade": [True, False, False, "true", None, 1],
+    "solution": [True, False, False, "no", None, 0],
+    "locked": [True, False, False, 1, None],
+    "task": [False, False, True, "x"],
+    "grade_id": ["q7", "q1", "", "a b", 7, None, ["q"], "ok-id_2"],
+    "points": [0, 1, 2.5, -1, "nan", "inf", "", "two", None, True, "2", 1e308],
+    "weight": [1],
+}
+
+
+def test_whatever_nbgrader_refuses_release_refuses_too():
+    """300 random mutations of the demo solution's metadata: nbgrader refusing ⇒ we refuse."""
+    import random
+
+    rng = random.Random(11)
+    refused_by_nbgrader = 0
+    for trial in range(300):
+        nb = _solution()
+        for _ in range(rng.randint(1, 3)):
+            cell = nb.cells[rng.randrange(len(nb.cells))]
+            meta = cell.metadata.setdefault("nbgrader", {"grade": False, "locked": False, "solution": False,
+                                                         "schema_version": 3})
+            if not isinstance(meta, dict):
+                continue
+            key = rng.choice(sorted(POOL))
+            if rng.random() < 0.2:
+                meta.pop(key, None)
+            else:
+                meta[key] = rng.choice(POOL[key])
+        if _nbgrader_refuses(nb):
+            refused_by_nbgrader += 1
+            assert _we_refuse(nb), (trial, [c.metadata.get("nbgrader") for c in nb.cells])
+    assert refused_by_nbgrader > 100  # the mutations do reach nbgrader's rules
+
+
+MARKERS = ["### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS",
+           "x = 1", "    ### BEGIN SOLUTION"]
+
+
+def test_whatever_nbgrader_refuses_in_markers_and_cell_types_release_refuses_too():
+    """300 random edits of sources (marker lines) and cell types: nbgrader refusing ⇒ we refuse."""
+    import random
+
+    rng = random.Random(12)
+    refused_by_nbgrader = 0
+    for trial in range(300):
+        nb = _solution()
+        for _ in range(rng.randint(1, 3)):
+            cell = nb.cells[rng.randrange(len(nb.cells))]
+            if rng.random() < 0.2:
+                cell.cell_type = "markdown" if cell.cell_type == "code" else "code"
+                cell.pop("outputs", None), cell.pop("execution_count", None)
+                if cell.cell_type == "code":
+                    cell.outputs, cell.execution_count = [], None
+            else:
+                lines = cell.source.split("\n")
+                lines.insert(rng.randint(0, len(lines)), rng.choice(MARKERS))
+                cell.source = "\n".join(lines)
+        nbgrader_says = _nbgrader_refuses(nb)
+        refused_by_nbgrader += nbgrader_says
+        if nbgrader_says:
+            assert _we_refuse(nb), (trial, [(c.cell_type, c.source) for c in nb.cells])
+    assert refused_by_nbgrader > 100

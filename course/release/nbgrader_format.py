@@ -237,7 +237,7 @@ def validate_cell(cell: Any, where: str) -> None:
         if "points" not in meta:
             raise FormatError(f"{where}: grade cell {gid!r} needs points")
         check_points(meta["points"], f"{where}: grade cell {gid!r}")
-    elif "points" in meta and meta["points"] is not None:
+    elif "points" in meta:  # the schema types points wherever they are
         check_points(meta["points"], f"{where}: cell {gid!r}")
     cell_type = cell.get("cell_type")
     if task:
