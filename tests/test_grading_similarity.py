@@ -246,3 +246,9 @@ def test_the_run_writes_an_escaped_similarity_page(graded):
     page = (graded / "similarity.html").read_text(encoding="utf-8")
     assert "alice" in page and "bob" in page and "dave" not in page
     assert "default-src 'none'" in page
+
+
+def test_the_html_report_links_both_feedback_pages_safely():
+    pair = sim.Pair("nb", "o'neil", "bob", "identical file", {}, 1.0)
+    page = sim.similarity_html([pair])
+    assert "href='feedback/o%27neil/nb.html'" in page and "href='feedback/bob/nb.html'" in page

@@ -43,6 +43,7 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 #: Two answers are near-identical from this SequenceMatcher ratio on (0–1).
 THRESHOLD = 0.9
@@ -354,7 +355,11 @@ def similarity_html(pairs: list[Pair]) -> str:
     else:
         parts.append("<table><tr>" + "".join(f"<th>{esc(c.replace('_', ' '))}</th>" for c in COLUMNS) + "</tr>")
         for p in pairs:
-            parts.append("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in p.row()) + "</tr>")
+            cells = [f"<td>{esc(v)}</td>" for v in p.row()]
+            for column, student in ((1, p.student_a), (2, p.student_b)):  # link their feedback pages
+                href = f"feedback/{quote(student)}/{quote(p.notebook)}.html"
+                cells[column] = f"<td><a href='{esc(href)}'>{esc(student)}</a></td>"
+            parts.append("<tr>" + "".join(cells) + "</tr>")
         parts.append("</table>")
     parts.append("</body></html>")
     return "\n".join(parts)

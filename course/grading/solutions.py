@@ -228,6 +228,10 @@ def load_exercises(solutions_dir: Path, exercises_dir: Path | None = None) -> li
     specs = []
     for path in sorted(Path(solutions_dir).glob("*_exercises.ipynb")):
         released = Path(exercises_dir) / path.name if exercises_dir else None
-        placeholders = released_placeholders(released) if released and released.is_file() else None
+        try:
+            placeholders = released_placeholders(released) if released and released.is_file() else None
+        except Exception as exc:  # noqa: BLE001 - one line, not a traceback
+            raise SolutionError(f"{released}: the released copy is not a readable notebook "
+                                f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from None
         specs.append(load_exercise(path, placeholders))
     return specs
