@@ -97,6 +97,9 @@ CASES = [
     ("flag-missing", _drop(3, "locked"), "lacks 'locked'", "cell 4"),
     ("flag-not-bool", _set(3, grade="yes"), "'grade' is 'yes'", "cell 4"),
     ("unknown-key", _set(3, weight=3), "unknown nbgrader metadata key", "cell 4"),
+    ("checksum-bad", _set(3, checksum=5), "checksum 5", "cell 4"),
+    ("cell-type-bad", _set(3, cell_type="python"), "cell_type 'python'", "cell 4"),
+    ("points-huge-text", _set(3, points="x" * 5000), "points 'xxxx", "cell 4"),
     ("grade-id-missing", _drop(2, "grade_id"), "need a grade_id", "cell 3"),
     ("grade-id-empty", _set(2, grade_id=""), "need a grade_id", "cell 3"),
     ("grade-id-not-text", _set(2, grade_id=7), "is not text", "cell 3"),
@@ -125,7 +128,7 @@ def test_release_refuses_with_one_line_naming_the_cell(mutate, words, cell):
     message = str(info.value)
     assert words in message
     assert message.startswith(f"demo_exercises.ipynb, {cell}")
-    assert "\n" not in message
+    assert "\n" not in message and len(message) < 300
 
 
 def test_the_well_formed_solution_passes():
@@ -375,6 +378,8 @@ POOL = {
     "grade_id": ["q7", "q1", "", "a b", 7, None, ["q"], "ok-id_2"],
     "points": [0, 1, 2.5, -1, "nan", "inf", "", "two", None, True, "2", 1e308],
     "weight": [1],
+    "checksum": ["0" * 32, "abc", 5],
+    "cell_type": ["code", "markdown", "raw", "python"],
 }
 
 

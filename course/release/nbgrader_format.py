@@ -170,6 +170,12 @@ REQUIRED_FLAGS = ("grade", "locked", "solution")
 GRADE_ID_PATTERN = re.compile(r"^[a-zA-Z0-9_\-]*$")
 
 
+def _short(value: Any, limit: int = 40) -> str:
+    """``repr(value)`` cut to ``limit`` characters (always one line)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def check_points(value: Any, what: str) -> float:
     """``value`` as a finite non-negative float, or :class:`FormatError` naming ``what``.
 
@@ -178,7 +184,7 @@ def check_points(value: Any, what: str) -> float:
     (``NaN`` passes a ``minimum`` check but breaks every sum and the gradebook).
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise FormatError(f"{what} has points {value!r}: points must be a number (not text, "
+        raise FormatError(f"{what} has points {_short(value)}: points must be a number (not text, "
                           "true/false or null)")
     if math.isnan(value) or math.isinf(value):
         raise FormatError(f"{what} has points {value!r}: points must be a finite number")
@@ -210,7 +216,7 @@ def validate_cell(cell: Any, where: str) -> None:
     version = meta["schema_version"]
     if isinstance(version, bool) or not isinstance(version, int) or version != SCHEMA_VERSION:
         age = "too old" if isinstance(version, int) and not isinstance(version, bool) and version < SCHEMA_VERSION else "not supported"
-        raise FormatError(f"{where}: nbgrader schema_version {version!r} is {age} (expected {SCHEMA_VERSION})")
+        raise FormatError(f"{where}: nbgrader schema_version {_short(version)} is {age} (expected {SCHEMA_VERSION})")
     extra = sorted(str(k) for k in meta if k not in ALLOWED_KEYS)
     if extra:
         raise FormatError(f"{where}: unknown nbgrader metadata key(s) {', '.join(map(repr, extra))} "
@@ -220,15 +226,19 @@ def validate_cell(cell: Any, where: str) -> None:
             raise FormatError(f"{where}: nbgrader metadata lacks {flag!r} (true or false)")
     for flag in (*REQUIRED_FLAGS, "task"):
         if flag in meta and not isinstance(meta[flag], bool):
-            raise FormatError(f"{where}: nbgrader {flag!r} is {meta[flag]!r}, not true or false")
+            raise FormatError(f"{where}: nbgrader {flag!r} is {_short(meta[flag])}, not true or false")
     grade, solution, locked, task = (meta["grade"], meta["solution"], meta["locked"],
                                      meta.get("task", False))
     gid = meta.get("grade_id")
     if "grade_id" in meta:
         if not isinstance(gid, str):
-            raise FormatError(f"{where}: grade_id {gid!r} is not text")
+            raise FormatError(f"{where}: grade_id {_short(gid)} is not text")
         if not GRADE_ID_PATTERN.match(gid):
-            raise FormatError(f"{where}: grade_id {gid!r} may hold only letters, digits, '_' and '-'")
+            raise FormatError(f"{where}: grade_id {_short(gid)} may hold only letters, digits, '_' and '-'")
+    if "checksum" in meta and not (isinstance(meta["checksum"], str) and len(meta["checksum"]) == 32):
+        raise FormatError(f"{where}: nbgrader checksum {_short(meta['checksum'])} is not 32 characters of text")
+    if "cell_type" in meta and meta["cell_type"] not in ("raw", "code", "markdown"):
+        raise FormatError(f"{where}: nbgrader cell_type {_short(meta['cell_type'])} is not raw, code or markdown")
     if grade or solution or locked:
         if not gid:
             raise FormatError(f"{where}: nbgrader cells need a grade_id (this one is "
@@ -264,10 +274,9 @@ def validate_notebook(nb: Any, name: str) -> None:
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict):
             raise FormatError(f"{name}, cell {index + 1}: not a cell")
-        where = f"{name}, cell {index + 1}"
-        validate_cell(cell, where)
         meta = nbgrader_meta(cell)
-        where = f"{name}, {_cell_name(index, meta)}"
+        where = f"{name}, {_cell_name(index, meta)}"  # "demo.ipynb, cell 4 ('q1')"
+        validate_cell(cell, where)
         gid = meta.get("grade_id")
         if gid and (meta.get("grade") or meta.get("solution") or meta.get("locked")):
             if gid in seen:
