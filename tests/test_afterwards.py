@@ -210,3 +210,41 @@ def test_the_articles_view_on_the_course_questions():
     by_hand = sum((float(p) - int(o)) ** 2 for p, o in zip(f["article_probability"], f["outcome"])) / len(f)
     assert score == pytest.approx(by_hand)
     assert 0 <= score <= 1
+
+
+# -- the ForecastScorer explorer ----------------------------------------------------------------
+from course.widgets import ForecastScorer  # noqa: E402
+
+
+def test_scorer_hides_outcomes_until_reveal():
+    scorer = ForecastScorer()
+    assert scorer.scores == {} and "outcomes hidden" in scorer.summary()
+    assert "happened" not in scorer.view.value and "Brier" not in scorer.view.value
+
+
+def test_scorer_state_round_trips_and_scores_match_the_model():
+    outcomes = data.load_forecasts()["outcome"].astype(int).tolist()
+    probs = [0.9 if o else 0.2 for o in outcomes]
+    scorer = ForecastScorer(probabilities=probs, bins=0, reveal=True)
+    assert ForecastScorer(**scorer.state).state == scorer.state
+    assert scorer.scores["you"]["brier"] == pytest.approx(fc.brier_score(probs, outcomes))
+    assert scorer.scores["always 50%"]["brier"] == 0.25
+    d = scorer.decomposition["you"]
+    assert d["reliability"] - d["resolution"] + d["uncertainty"] == pytest.approx(d["brier"])
+    assert "<title>Calibration plot" in scorer.view.value
+    scorer.set(probabilities={"F01": 1.0}, bins=10)
+    assert scorer.state["probabilities"]["F01"] == 1.0 and scorer.state["bins"] == 10
+    assert scorer.state["probabilities"]["F02"] == probs[1]
+
+
+def test_scorer_rejects_bad_settings():
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        ForecastScorer(probabilities={"F01": 1.2})
+    with pytest.raises(KeyError, match="no question 'F99'"):
+        ForecastScorer(probabilities={"F99": 0.5})
+    with pytest.raises(ValueError, match="for 14 questions"):
+        ForecastScorer(probabilities=[0.5, 0.5])
+    with pytest.raises(ValueError, match="bins is 3"):
+        ForecastScorer(bins=3)
+    with pytest.raises(KeyError, match="no setting 'colour'"):
+        ForecastScorer().set(colour="red")
