@@ -246,7 +246,7 @@ def test_scorer_rejects_bad_settings():
         ForecastScorer(probabilities=[0.5, 0.5])
     with pytest.raises(ValueError, match="bins is 3"):
         ForecastScorer(bins=3)
-    with pytest.raises(KeyError, match="no setting 'colour'"):
+    with pytest.raises(KeyError, match="no control 'colour'"):
         ForecastScorer().set(colour="red")
 
 

@@ -113,7 +113,7 @@ class ForecastScorer(Explorer):
         """Change ``probabilities`` (dict or list), ``bins`` and/or ``reveal``; one redraw."""
         unknown = sorted(set(values) - {"probabilities", "bins", "reveal"})
         if unknown:
-            raise KeyError(f"ForecastScorer has no setting {', '.join(map(repr, unknown))}; "
+            raise KeyError(f"ForecastScorer has no control {', '.join(map(repr, unknown))}; "
                            f"its settings are 'probabilities', 'bins', 'reveal'")
         new = dict(self.state)
         if "probabilities" in values:
