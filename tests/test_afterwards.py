@@ -276,3 +276,14 @@ def test_lesson_plan_timings_add_up():
         assert sum(minutes) == expected == int(total.group(2)), heading
         assert [int(x) for x in total.group(1).split(" + ")] == minutes, heading
     assert "Break" in LESSON.read_text(encoding="utf-8")
+
+
+def test_docstring_examples_of_the_forecasting_modules_hold():
+    import doctest
+
+    import course.models.forecasting
+    import course.widgets.afterwards
+
+    for module in (course.models.forecasting, course.widgets.afterwards):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
