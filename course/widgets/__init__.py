@@ -10,6 +10,7 @@ Every explorer:
 - shows a readable text summary where there is no front end (nbconvert, nbval, grading).
 """
 
+from course.widgets.afterwards import ForecastScorer
 from course.widgets.base import Explorer
 from course.widgets.enlargement import EnlargementExplorer
 from course.widgets.evolution import CoercionCalculator, TimelineExplorer
@@ -17,5 +18,5 @@ from course.widgets.feasibility import FeasibilityExplorer
 from course.widgets.moratorium import MoratoriumExplorer
 from course.widgets.unbundling import PackageVsTracksExplorer
 
-__all__ = ["CoercionCalculator", "EnlargementExplorer", "Explorer", "FeasibilityExplorer", "MoratoriumExplorer", "PackageVsTracksExplorer",
+__all__ = ["CoercionCalculator", "EnlargementExplorer", "Explorer", "FeasibilityExplorer", "ForecastScorer", "MoratoriumExplorer", "PackageVsTracksExplorer",
            "TimelineExplorer"]
