@@ -13,12 +13,14 @@ import html
 from dataclasses import dataclass
 
 from course import data
+from course.sources import ARTICLE as _SOURCE
 
 def _esc(value: str) -> str:
     return html.escape(value, quote=False)
 
 
-ARTICLE = "Trenin, commentary on the Russia–US talks (Carnegie Moscow Center, January 2022; republished by The Moscow Times)"
+ARTICLE = f'{_SOURCE["author"]}, "{_SOURCE["title"]}" ({_SOURCE["publisher"]}, January 2022)'
+"""How a rendered claim names the article (from :data:`course.sources.ARTICLE`)."""
 
 
 @dataclass(frozen=True)
