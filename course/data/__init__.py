@@ -30,6 +30,7 @@ __all__ = [
     "load",
     "load_claims",
     "load_enlargement",
+    "load_nuclear_arsenals",
     "load_postwar_orders",
     "load_proposals",
     "load_timeline",
@@ -84,6 +85,11 @@ def load_treaty_events() -> pd.DataFrame:
             f"is not a treaty_id in treaties.csv"
         )
     return events
+
+
+def load_nuclear_arsenals() -> pd.DataFrame:
+    """US and Russian nuclear warheads by year: official US figures and named estimates (FAS, SIPRI)."""
+    return load("nuclear_arsenals")
 
 
 def load_timeline() -> pd.DataFrame:

@@ -121,7 +121,7 @@ def durability_table(treaties: pd.DataFrame, events: pd.DataFrame, as_of: str | 
         start, basis = (t.in_force, "in force") if not pd.isna(t.in_force) else (t.signed, "signed")
         if start > cutoff:
             continue
-        own = events[(events["treaty_id"] == t.treaty_id) & (events["date"] <= cutoff)].sort_values("date")
+        own = events[(events["treaty_id"] == t.treaty_id) & (events["date"] <= cutoff)].sort_values("date", kind="stable")
         exits = own[own["event"].astype(str).isin(EXIT_EVENTS)]
         endings = own[own["event"].astype(str).isin(END_EVENTS)]
         first_exit = exits.iloc[0] if len(exits) else None
