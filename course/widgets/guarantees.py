@@ -334,6 +334,9 @@ class RatificationCalculator(Explorer):
 
     def compute(self) -> dict:
         s = self.state
+        if s["supporters"] + s["vacancies"] > ratification.SENATE_SEATS:
+            return {"error": f"{s['supporters']} supporters and {s['vacancies']} vacancies are more than the "
+                             f"{ratification.SENATE_SEATS} seats"}
         try:
             r = ratification.ratification_vote(s["supporters"], ratification.SENATE_SEATS - s["supporters"] - s["vacancies"],
                                                s["vacancies"], absent_supporters=s["absent_supporters"],
