@@ -154,6 +154,10 @@ def durability_table(
     unknown = sorted(set(events["treaty_id"]) - known)
     if unknown:
         raise ValueError(f"events refer to instruments not in the treaties table: {unknown}")
+    by_treaty: dict[str, list[dict]] = {}
+    for record in events.to_dict("records"):   # plain Python from here: fast enough for a live widget
+        if record["date"] <= cutoff:
+            by_treaty.setdefault(record["treaty_id"], []).append(record)
     rows = []
     for t in treaties.itertuples(index=False):
         if "never in force" in str(t.legal_nature):
@@ -161,18 +165,15 @@ def durability_table(
         start, basis = (t.in_force, "in force") if not pd.isna(t.in_force) else (t.signed, "signed")
         if start > cutoff:
             continue
-        own = events[(events["treaty_id"] == t.treaty_id) & (events["date"] <= cutoff)].sort_values("date", kind="stable")
-        kinds = own["event"].astype(str)
-        if party is None:
-            mine = pd.Series(True, index=own.index)
-            others_exit = pd.Series(False, index=own.index)
-        else:
-            mine = own["party"].isin([party, "both"])
-            others_exit = ~mine & kinds.isin(FORMAL_EXIT_EVENTS)
-        exits = own[mine & kinds.isin(counted)]
-        endings = own[(mine & kinds.isin(END_EVENTS)) | others_exit]
-        first_exit = exits.iloc[0] if len(exits) else None
-        first_end = endings.iloc[0] if len(endings) else None
+        own = sorted(by_treaty.get(t.treaty_id, []), key=lambda e: e["date"])   # stable: ties keep file order
+        first_exit = first_end = None
+        for e in own:
+            kind = str(e["event"])
+            mine = party is None or e["party"] in (party, "both")
+            if first_exit is None and mine and kind in counted:
+                first_exit = e
+            if first_end is None and ((mine and kind in END_EVENTS) or (not mine and kind in FORMAL_EXIT_EVENTS)):
+                first_end = e
         exited = first_exit is not None and (first_end is None or first_exit["date"] <= first_end["date"])
         if exited:
             end = first_exit["date"]
@@ -180,6 +181,7 @@ def durability_table(
             end = first_end["date"]
         else:
             end = cutoff
+        against = first_exit.get("against") if exited else None
         rows.append({
             "treaty_id": t.treaty_id,
             "instrument": t.instrument,
@@ -190,7 +192,7 @@ def durability_table(
             "first_exit_date": first_exit["date"] if exited else pd.NaT,
             "first_exit_party": first_exit["party"] if exited else None,
             "first_exit_event": str(first_exit["event"]) if exited else None,
-            "first_exit_against": (first_exit.get("against") if exited and not pd.isna(first_exit.get("against", None)) else None),
+            "first_exit_against": against if isinstance(against, str) and against else None,
             "ended_by": None if exited or first_end is None else (
                 str(first_end["event"]) if str(first_end["event"]) in END_EVENTS else f"exit by {first_end['party']}"),
             "end": end,

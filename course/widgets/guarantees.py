@@ -71,6 +71,9 @@ class TreatyLifetimeChart(Explorer):
                          "as_of": _choice(as_of, AS_OF, "as_of")}
         self._treaties = data.load_treaties()
         self._events = data.load_treaty_events()
+        self._records = [{"treaty_id": e["treaty_id"], "date": e["date"], "event": str(e["event"]), "party": str(e["party"])}
+                         for e in self._events.to_dict("records")]
+        self._cache: dict[tuple, dict] = {}
         super().__init__()
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
@@ -89,7 +92,12 @@ class TreatyLifetimeChart(Explorer):
         }
 
     def compute(self) -> dict:
-        s = self.state
+        key = tuple(sorted(self.state.items()))
+        if key not in self._cache:   # the data are fixed, so a state's result never changes
+            self._cache[key] = self._compute(self.state)
+        return self._cache[key]
+
+    def _compute(self, s: dict) -> dict:
         treaties, events = self._treaties, self._events
         if s["legal_form"] != "all":
             treaties = treaties[treaties["legally_binding"] == (s["legal_form"] == "legally binding")]
@@ -99,9 +107,10 @@ class TreatyLifetimeChart(Explorer):
         table = durability.durability_table(treaties, events, as_of=as_of, exit_on=s["exit_on"],
                                             count_violations=s["count_violations"], party=party)
         rates = durability.exit_rates(table) if len(table) else pd.DataFrame()
-        shown = events[events["date"] <= as_of]
-        if party is not None:
-            shown = shown[shown["party"].isin([party, "both"])]
+        shown: dict[str, list[dict]] = {}
+        for e in self._records:
+            if e["date"] <= as_of and (party is None or e["party"] in (party, "both")):
+                shown.setdefault(e["treaty_id"], []).append(e)
         never = treaties[treaties["legal_nature"].str.contains("never in force")]
         return {
             "as_of": as_of,
@@ -113,8 +122,7 @@ class TreatyLifetimeChart(Explorer):
                 "first_exit_event": r.first_exit_event, "first_exit_party": r.first_exit_party,
                 "ended_by": r.ended_by if isinstance(r.ended_by, str) else None,
                 "years": float(r.years),
-                "events": [{"date": e.date, "event": str(e.event), "party": str(e.party)}
-                           for e in shown[shown["treaty_id"] == r.treaty_id].itertuples()],
+                "events": shown.get(r.treaty_id, []),
             } for r in table.itertuples()],
             "never_in_force": [str(t) for t in never["instrument"]],
             "rates": {("legally binding" if bool(k) else "political"): {
