@@ -356,12 +356,12 @@ def exits() -> pd.DataFrame:
 
 def test_first_exits_from_the_data(exits):
     assert "adapted_cfe" not in exits.index                         # never in force
-    assert exits.loc["inf", "first_exit_date"] == pd.Timestamp("2019-02-01")
+    assert exits.loc["inf", "first_exit_date"] == pd.Timestamp("2019-02-02")    # took effect 2 Feb (announced 1 Feb)
     assert exits.loc["inf", "first_exit_party"] == "United States"
     assert exits.loc["inf", "years"] == pytest.approx(30.67, abs=0.01)
     assert exits.loc["cfe", "first_exit_party"] == "Russia"         # 2007 suspension
     assert exits.loc["jcpoa", "years"] == pytest.approx(2.31, abs=0.01)
-    assert exits.loc["abm", "start_basis"] == "signed"              # entry into force not verified
+    assert exits.loc["abm", "start_basis"] == "in force"            # entered into force 3 Oct 1972
     assert exits.loc["new_start", "first_exit_event"] == "suspension"  # extension 2021 is not an exit
     assert exits.loc["minsk_1", "ended_by"] == "superseded" and not exits.loc["minsk_1", "exited"]
     assert not exits.loc["founding_act", "exited"] and not exits.loc["budapest", "exited"]

@@ -31,6 +31,7 @@ __all__ = [
     "load_claims",
     "load_enlargement",
     "load_forecasts",
+    "load_nuclear_arsenals",
     "load_postwar_orders",
     "load_proposals",
     "load_timeline",
@@ -85,6 +86,11 @@ def load_treaty_events() -> pd.DataFrame:
             f"is not a treaty_id in treaties.csv"
         )
     return events
+
+
+def load_nuclear_arsenals() -> pd.DataFrame:
+    """US and Russian nuclear warheads by year: official US figures and named estimates (FAS, SIPRI)."""
+    return load("nuclear_arsenals")
 
 
 def load_timeline() -> pd.DataFrame:

@@ -89,12 +89,46 @@ TREATY_EVENTS = Dataset(
                 "expiry",
                 "superseded",
                 "declared void",
+                "alleged violation",
+                "compliance finding",
+                "rebuttal",
+                "ratification rejected",
+                "ratification revoked",
             ),
         ),
+        Column("against", required=False),
+        Column("announced", "date", required=False),
         Column("detail", required=False),
+        Column("verified", "bool"),
         SOURCE,
     ),
     key=("treaty_id", "date", "party", "event"),
+)
+"""``date`` is when a step took effect (a notice: when it was delivered); ``announced`` is when it
+was announced, where that differs or is worth stating. ``against`` names the accused party of an
+``alleged violation``, ``compliance finding`` or ``rebuttal`` (a rebuttal rejects an accusation and
+often counter-accuses). ``verified`` is false where a date or detail was not re-checked against the
+cited source: the detail says which."""
+
+NUCLEAR_ARSENALS = Dataset(
+    file="nuclear_arsenals.csv",
+    description=(
+        "US and Russian nuclear warheads by year: official US stockpile figures (State Department / "
+        "Department of Defense transparency fact sheets) and Kristensen and Korda's estimates for both "
+        "(FAS Status of World Nuclear Forces; SIPRI Yearbook). 'military stockpile' = warheads "
+        "assigned to forces; 'total inventory' adds retired warheads awaiting dismantlement."
+    ),
+    columns=(
+        Column("year", "int", minimum=1945, maximum=2030),
+        Column("as_of"),
+        Column("country", "category", choices=("United States", "Russia")),
+        Column("measure", "category", choices=("military stockpile", "total inventory")),
+        Column("warheads", "int", minimum=0, maximum=100_000),
+        Column("estimate", "category", choices=("official", "estimate")),
+        Column("table"),
+        SOURCE,
+    ),
+    key=("year", "country", "measure", "estimate"),
 )
 
 TIMELINE_CATEGORIES = (
@@ -363,4 +397,5 @@ DATASETS: dict[str, Dataset] = {
     "draft_articles": DRAFT_ARTICLES,
     "claims": CLAIMS,
     "forecasts": FORECASTS,
+    "nuclear_arsenals": NUCLEAR_ARSENALS,
 }

@@ -106,7 +106,27 @@ def cross_party_votes_needed(present: int, caucus_present: int) -> int:
     return max(0, needed - caucus_present)
 
 
-def durability_table(treaties: pd.DataFrame, events: pd.DataFrame, as_of: str | pd.Timestamp | None = None) -> pd.DataFrame:
+FORMAL_EXIT_EVENTS = ("withdrawal effective", "declared void")
+"""Events that end a party's participation in law (or, for a political text, in word)."""
+
+BREACH_EVENTS = ("alleged violation", "compliance finding")
+"""Accusations of breach: not exits, but counted when ``count_violations=True``."""
+
+EXIT_MEASURES = ("first step", "announced", "effect")
+"""How :func:`durability_table` dates an exit: the first unilateral exit step on the date it took
+effect (the default), the same step on the date it was *announced*, or only a formal exit
+(withdrawal taking effect, declaration that the agreement is void) on the date it took effect."""
+
+
+def durability_table(
+    treaties: pd.DataFrame,
+    events: pd.DataFrame,
+    as_of: str | pd.Timestamp | None = None,
+    *,
+    exit_on: str = "first step",
+    count_violations: bool = False,
+    party: str | None = None,
+) -> pd.DataFrame:
     """One row per instrument in force: start, first exit step (if any) and years to it.
 
     Columns: ``treaty_id``, ``instrument``, ``legal_nature``, ``legally_binding``, ``start``,
@@ -116,12 +136,36 @@ def durability_table(treaties: pd.DataFrame, events: pd.DataFrame, as_of: str | 
 
     Instruments that never entered into force (``legal_nature`` says so) are left out. Events
     after ``as_of`` are ignored; ``as_of`` defaults to the latest event date in ``events``.
+
+    ``exit_on`` (one of :data:`EXIT_MEASURES`) says which date a statistic uses: ``"first step"``
+    (default; any event in :data:`EXIT_EVENTS`, dated when it took effect), ``"announced"`` (the same
+    events, dated by the ``announced`` column where the data give one) or ``"effect"`` (only
+    :data:`FORMAL_EXIT_EVENTS`). With ``count_violations=True`` an alleged violation or a compliance
+    finding (:data:`BREACH_EVENTS`) by either side also ends the clock: the figure then measures
+    years until the first *public breakdown*, not the first formal exit. Ties on a date keep the
+    order of the rows in ``events``.
+
+    ``party`` (e.g. ``"Russia"``) counts only that party's steps (and joint ones, party "both");
+    another party's formal exit (:data:`FORMAL_EXIT_EVENTS`) then ends the clock without counting,
+    like an expiry (``ended_by`` says "exit by ..."): the instrument is gone, but not by this
+    party's doing.
     """
+    if exit_on not in EXIT_MEASURES:
+        raise ValueError(f"exit_on is {exit_on!r}; choose one of {EXIT_MEASURES}")
+    counted = FORMAL_EXIT_EVENTS if exit_on == "effect" else EXIT_EVENTS
+    if count_violations:
+        counted = counted + BREACH_EVENTS
+    if exit_on == "announced" and "announced" in events.columns:
+        events = events.assign(date=events["announced"].fillna(events["date"]))
     cutoff = pd.Timestamp(as_of) if as_of is not None else events["date"].max()
     known = set(treaties["treaty_id"])
     unknown = sorted(set(events["treaty_id"]) - known)
     if unknown:
         raise ValueError(f"events refer to instruments not in the treaties table: {unknown}")
+    by_treaty: dict[str, list[dict]] = {}
+    for record in events.to_dict("records"):   # plain Python from here: fast enough for a live widget
+        if record["date"] <= cutoff:
+            by_treaty.setdefault(record["treaty_id"], []).append(record)
     rows = []
     for t in treaties.itertuples(index=False):
         if "never in force" in str(t.legal_nature):
@@ -129,11 +173,15 @@ def durability_table(treaties: pd.DataFrame, events: pd.DataFrame, as_of: str | 
         start, basis = (t.in_force, "in force") if not pd.isna(t.in_force) else (t.signed, "signed")
         if start > cutoff:
             continue
-        own = events[(events["treaty_id"] == t.treaty_id) & (events["date"] <= cutoff)].sort_values("date")
-        exits = own[own["event"].astype(str).isin(EXIT_EVENTS)]
-        endings = own[own["event"].astype(str).isin(END_EVENTS)]
-        first_exit = exits.iloc[0] if len(exits) else None
-        first_end = endings.iloc[0] if len(endings) else None
+        own = sorted(by_treaty.get(t.treaty_id, []), key=lambda e: e["date"])   # stable: ties keep file order
+        first_exit = first_end = None
+        for e in own:
+            kind = str(e["event"])
+            mine = party is None or e["party"] in (party, "both")
+            if first_exit is None and mine and kind in counted:
+                first_exit = e
+            if first_end is None and ((mine and kind in END_EVENTS) or (not mine and kind in FORMAL_EXIT_EVENTS)):
+                first_end = e
         exited = first_exit is not None and (first_end is None or first_exit["date"] <= first_end["date"])
         if exited:
             end = first_exit["date"]
@@ -141,6 +189,7 @@ def durability_table(treaties: pd.DataFrame, events: pd.DataFrame, as_of: str | 
             end = first_end["date"]
         else:
             end = cutoff
+        against = first_exit.get("against") if exited else None
         rows.append({
             "treaty_id": t.treaty_id,
             "instrument": t.instrument,
@@ -151,10 +200,13 @@ def durability_table(treaties: pd.DataFrame, events: pd.DataFrame, as_of: str | 
             "first_exit_date": first_exit["date"] if exited else pd.NaT,
             "first_exit_party": first_exit["party"] if exited else None,
             "first_exit_event": str(first_exit["event"]) if exited else None,
-            "ended_by": None if exited or first_end is None else str(first_end["event"]),
+            "first_exit_against": against if isinstance(against, str) and against else None,
+            "ended_by": None if exited or first_end is None else (
+                str(first_end["event"]) if str(first_end["event"]) in END_EVENTS else f"exit by {first_end['party']}"),
             "end": end,
             "years": (end - start).days / 365.25,
             "exited": bool(exited),
+            "measure": exit_on + (" + violations" if count_violations else ""),
         })
     return pd.DataFrame(rows)
 

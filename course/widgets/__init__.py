@@ -15,8 +15,9 @@ from course.widgets.base import Explorer
 from course.widgets.enlargement import EnlargementExplorer
 from course.widgets.evolution import CoercionCalculator, TimelineExplorer
 from course.widgets.feasibility import FeasibilityExplorer
+from course.widgets.guarantees import CommitmentProblemExplorer, RatificationCalculator, TreatyLifetimeChart
 from course.widgets.moratorium import MoratoriumExplorer
 from course.widgets.unbundling import PackageVsTracksExplorer
 
-__all__ = ["CoercionCalculator", "EnlargementExplorer", "Explorer", "FeasibilityExplorer", "ForecastScorer", "MoratoriumExplorer", "PackageVsTracksExplorer",
+__all__ = ["CoercionCalculator", "CommitmentProblemExplorer", "EnlargementExplorer", "Explorer", "FeasibilityExplorer", "ForecastScorer", "MoratoriumExplorer", "PackageVsTracksExplorer", "RatificationCalculator", "TreatyLifetimeChart",
            "TimelineExplorer"]
