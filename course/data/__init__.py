@@ -29,6 +29,7 @@ __all__ = [
     "data_path",
     "load",
     "load_claims",
+    "load_escalation",
     "load_enlargement",
     "load_postwar_orders",
     "load_proposals",
@@ -159,3 +160,9 @@ def claim(claim_id: str) -> dict:
         "date": None if pd.isna(date) else date.date().isoformat(),
         "source": str(row["source"]),
     }
+
+
+def load_escalation() -> pd.DataFrame:
+    """The article's countermeasures and what followed, each on a rung of Kahn's ladder (the course's
+    coding, with a rationale); ``verified`` is False for any row whose date or source is unconfirmed."""
+    return load("escalation")

@@ -11,11 +11,14 @@ Every explorer:
 """
 
 from course.widgets.base import Explorer
+from course.widgets.countermeasures import (BargainingRangeExplorer, EscalationLadder, GameExplorer,
+                                            IteratedGameExplorer, SecurityDilemmaExplorer)
 from course.widgets.enlargement import EnlargementExplorer
 from course.widgets.evolution import CoercionCalculator, TimelineExplorer
 from course.widgets.feasibility import FeasibilityExplorer
 from course.widgets.moratorium import MoratoriumExplorer
 from course.widgets.unbundling import PackageVsTracksExplorer
 
-__all__ = ["CoercionCalculator", "EnlargementExplorer", "Explorer", "FeasibilityExplorer", "MoratoriumExplorer", "PackageVsTracksExplorer",
+__all__ = ["BargainingRangeExplorer", "CoercionCalculator", "EscalationLadder", "GameExplorer",
+           "IteratedGameExplorer", "SecurityDilemmaExplorer", "EnlargementExplorer", "Explorer", "FeasibilityExplorer", "MoratoriumExplorer", "PackageVsTracksExplorer",
            "TimelineExplorer"]
