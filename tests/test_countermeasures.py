@@ -272,3 +272,13 @@ def test_lesson_plan_minutes_add_up():
         found[int(m.group(1))] = section
     assert set(found) == {50, 90}
     assert re.search(r"^\| \d+ \| Break", found[90], flags=re.M)
+
+
+def test_mixed_equilibrium_with_float_rounding_is_kept():
+    # nashpy's is_best_response compares floats exactly and rejects this mixed equilibrium; the course's
+    # check has a tolerance (each plays C with probability 0.9: 0*q - (1-q) = q - 10(1-q) gives q = 0.9).
+    eqs = games.nash_equilibria(*games.symmetric([[0, -1], [1, -10]]))
+    assert [e["label"] for e in eqs] == ["(C, D)", "(D, C)", "mixed"]
+    assert eqs[-1]["row"] == [0.9, 0.1] and eqs[-1]["col"] == [0.9, 0.1]
+    # ...and the tolerance does not admit a profile that is not an equilibrium
+    assert all(e["label"] != "(C, C)" for e in eqs)
