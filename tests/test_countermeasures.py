@@ -186,7 +186,7 @@ def test_bargaining_explorer_state_round_trip_and_position():
     assert e.position == "above" and "status quo" in e.summary().lower()
     assert BargainingRangeExplorer(**e.state).state == e.state
     assert "<title>" in e.view.value
-    with pytest.raises(KeyError, match="'q'"):
+    with pytest.raises(KeyError, match="no control 'q'"):
         e.set(q=1)
     with pytest.raises(ValueError, match="p"):
         BargainingRangeExplorer(p=1.5)

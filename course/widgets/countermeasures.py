@@ -66,7 +66,7 @@ class BargainingRangeExplorer(Explorer):
         """Change ``p``, ``cost_a``, ``cost_b`` and/or ``status_quo`` (None hides it)."""
         unknown = sorted(set(values) - {"p", "cost_a", "cost_b", "status_quo"})
         if unknown:
-            raise KeyError(f"BargainingRangeExplorer has no setting {', '.join(map(repr, unknown))}; "
+            raise KeyError(f"BargainingRangeExplorer has no control {', '.join(map(repr, unknown))}; "
                            "its settings are 'p', 'cost_a', 'cost_b', 'status_quo'")
         merged = {**self.state, **values}
         bargaining.bargaining_range(merged["p"], merged["cost_a"], merged["cost_b"], merged["status_quo"])
@@ -211,7 +211,7 @@ class GameExplorer(Explorer):
     PRESETS = ("custom", *games.CLASSIC)
 
     def __init__(self, game: str | None = "Prisoner's Dilemma", row=None, col=None) -> None:
-        self._initial = self._resolve(game if row is None else None, row, col)
+        self._initial = self._resolve(game, row, col)
         super().__init__()
 
     @classmethod
@@ -219,7 +219,9 @@ class GameExplorer(Explorer):
         if row is not None:
             a, b = games.symmetric(row) if col is None else (games._matrix("row", row).tolist(),
                                                            games._matrix("col", col).tolist())
-            return {"game": "custom", "row": a, "col": b}
+            # keep the preset's name when the payoffs are exactly the preset's (so state round-trips)
+            name = game if game in games.CLASSIC and games.symmetric(games.CLASSIC[game]) == (a, b) else "custom"
+            return {"game": name, "row": a, "col": b}
         if game not in games.CLASSIC:
             raise ValueError(f"game must be one of {', '.join(games.CLASSIC)} (or give row=...), not {game!r}")
         a, b = games.symmetric(games.CLASSIC[game])
@@ -251,12 +253,12 @@ class GameExplorer(Explorer):
         """``set(game="Stag Hunt")`` loads a preset; ``set(row=..., col=...)`` sets payoffs (custom)."""
         unknown = sorted(set(values) - {"game", "row", "col"})
         if unknown:
-            raise KeyError(f"GameExplorer has no setting {', '.join(map(repr, unknown))}; "
+            raise KeyError(f"GameExplorer has no control {', '.join(map(repr, unknown))}; "
                            "its settings are 'game', 'row', 'col'")
         if "row" in values or "col" in values:
             row = values.get("row", self.state["row"])
             col = values.get("col") if "col" in values else (None if "row" in values else self.state["col"])
-            resolved = self._resolve(None, row, col)
+            resolved = self._resolve(values.get("game"), row, col)
         else:
             resolved = self._resolve(values["game"], None, None)
         with self._batch():
