@@ -179,7 +179,9 @@ class SecurityDilemmaExplorer(Explorer):
         table = ("<table role='table' aria-label=\"Jervis's four worlds\" style='border-collapse:separate;"
                  "border-spacing:4px'><tr><th></th><th>postures look alike</th><th>postures distinguishable</th></tr>"
                  + "".join(cells) + "</table>")
-        return (f"<div style='{FONT}'>{table}<p><b>{html.escape(r['world'])}</b>: {html.escape(r['gloss'])}.</p>"
+        s = self.state
+        return (f"<div style='{FONT}'>{table}<p>Balance {s['balance']:+.2f}, distinguishability "
+                f"{s['distinguishability']:.2f}: <b>{html.escape(r['world'])}</b>, {html.escape(r['gloss'])}.</p>"
                 "<p style='color:#555'>Jervis stresses beliefs: what matters is what leaders think the balance "
                 "is. The two sliders are the course's simplification of his two variables.</p></div>")
 
