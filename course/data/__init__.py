@@ -29,6 +29,7 @@ __all__ = [
     "data_path",
     "load",
     "load_claims",
+    "load_escalation",
     "load_enlargement",
     "load_forecasts",
     "load_nuclear_arsenals",
@@ -182,3 +183,9 @@ def load_forecasts() -> pd.DataFrame:
             raise DataError(f"forecasts.csv, line {index + 2}, column 'claim_id': {value!r} "
                             f"is not a claim_id in claims.csv")
     return forecasts
+
+
+def load_escalation() -> pd.DataFrame:
+    """The article's countermeasures and what followed, each on a rung of Kahn's ladder (the course's
+    coding, with a rationale); ``verified`` is False for any row whose date or source is unconfirmed."""
+    return load("escalation")

@@ -386,6 +386,55 @@ FORECASTS = Dataset(
     checks=(_forecast_rows_consistent,),
 )
 
+
+ESCALATION_COUNTERMEASURES = (
+    "threat of force",                  # "keeping up the pressure with the threat of force"
+    "new weapons in sensitive regions", # "deploying new weapons systems to sensitive regions"
+    "Belarus",                          # "much closer cooperation with Russia's ally Belarus"
+    "China",                            # "... and Chinese partners"
+    "military-technical means",         # "military-technical and even military measures"
+)
+"""The article's menu of countermeasures, one label per event of ``escalation.csv``."""
+
+
+def _rung_name_matches(frame: pd.DataFrame) -> list[str]:
+    from course.models.escalation import RUNGS
+
+    expected = frame["rung"].map(lambda r: RUNGS.get(int(r)) if pd.notna(r) else None)
+    return row_problems(
+        frame, (frame["rung_name"] != expected) & expected.notna(), "rung_name",
+        lambda row: f"{row.rung_name!r} is not the name of Kahn's rung {row.rung} ({RUNGS.get(int(row.rung))!r})")
+
+
+def _coding_is_marked(frame: pd.DataFrame) -> list[str]:
+    return row_problems(
+        frame, ~frame["coding_rationale"].str.contains("the course's coding", regex=False), "coding_rationale",
+        lambda row: "the rationale must say the placement is \"the course's coding\"")
+
+
+ESCALATION = Dataset(
+    file="escalation.csv",
+    description=(
+        "The article's countermeasures and what followed (Jan 2022 - Mar 2023), dated and sourced, each "
+        "placed on a rung of Kahn's escalation ladder (On Escalation, 1965); the placement is the course's coding."
+    ),
+    columns=(
+        Column("event_id"),
+        Column("date", "date"),
+        Column("event"),
+        Column("countermeasure", "category", choices=ESCALATION_COUNTERMEASURES),
+        Column("article_quote"),
+        Column("rung", "int", minimum=1, maximum=20),
+        Column("rung_name"),
+        Column("coding_rationale"),
+        Column("verified", "bool"),
+        Column("detail", required=False),
+        SOURCE,
+    ),
+    key=("event_id",),
+    checks=(_rung_name_matches, _coding_is_marked),
+)
+
 DATASETS: dict[str, Dataset] = {
     "enlargement": ENLARGEMENT,
     "treaties": TREATIES,
@@ -398,4 +447,5 @@ DATASETS: dict[str, Dataset] = {
     "claims": CLAIMS,
     "forecasts": FORECASTS,
     "nuclear_arsenals": NUCLEAR_ARSENALS,
+    "escalation": ESCALATION,
 }

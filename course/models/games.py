@@ -12,8 +12,10 @@ P (both defect). The named games, when both players have the same strict order:
 
 Equilibria: nashpy's support enumeration assumes a non-degenerate game and can warn or miss
 equilibria when payoffs tie; the course runs vertex enumeration *and* support enumeration (with
-``non_degenerate=False``), keeps only profiles that pass nashpy's own best-response check, and
-drops duplicates. In a degenerate game the equilibria can form a continuum; then the extreme points
+``non_degenerate=False``), keeps only profiles in which each strategy is a best response to the
+other (checked with a tolerance of 1e-9: nashpy's own ``is_best_response`` compares floats exactly
+and rejects, e.g., the mixed equilibrium (0.9, 0.1) of a Chicken game whose computed payoffs differ
+in the 16th digit), and drops duplicates. In a degenerate game the equilibria can form a continuum; then the extreme points
 are listed and ``degenerate`` is True.
 """
 
@@ -111,6 +113,13 @@ def _clean(x: float) -> float:
     return 0.0 if x == 0 else x
 
 
+def _is_best_response(payoffs: np.ndarray, mine: np.ndarray, theirs: np.ndarray, tol: float = 1e-9) -> bool:
+    """True when the mixed strategy ``mine`` earns, within ``tol``, the best payoff available against
+    ``theirs`` (so every strategy it plays with positive probability is a best response)."""
+    values = payoffs @ theirs
+    return bool(mine @ values >= values.max() - tol * max(1.0, abs(values.max())))
+
+
 def nash_equilibria(row, col) -> list[dict]:
     """Every Nash equilibrium (extreme points if there is a continuum), by nashpy.
 
@@ -141,7 +150,7 @@ def nash_equilibria(row, col) -> list[dict]:
         sigma_r, sigma_c = np.asarray(sigma_r, float), np.asarray(sigma_c, float)
         if not (np.all(sigma_r >= -1e-9) and np.all(sigma_c >= -1e-9)):
             continue
-        if not all(game.is_best_response(sigma_r, sigma_c)):
+        if not (_is_best_response(a, sigma_r, sigma_c) and _is_best_response(b.T, sigma_c, sigma_r)):
             continue
         key = tuple(_clean(v) for v in (*sigma_r, *sigma_c))
         if key in seen:

@@ -12,6 +12,8 @@ Every explorer:
 
 from course.widgets.afterwards import ForecastScorer
 from course.widgets.base import Explorer
+from course.widgets.countermeasures import (BargainingRangeExplorer, EscalationLadder, GameExplorer,
+                                            IteratedGameExplorer, SecurityDilemmaExplorer)
 from course.widgets.enlargement import EnlargementExplorer
 from course.widgets.evolution import CoercionCalculator, TimelineExplorer
 from course.widgets.feasibility import FeasibilityExplorer
@@ -19,5 +21,21 @@ from course.widgets.guarantees import CommitmentProblemExplorer, RatificationCal
 from course.widgets.moratorium import MoratoriumExplorer
 from course.widgets.unbundling import PackageVsTracksExplorer
 
-__all__ = ["CoercionCalculator", "CommitmentProblemExplorer", "EnlargementExplorer", "Explorer", "FeasibilityExplorer", "ForecastScorer", "MoratoriumExplorer", "PackageVsTracksExplorer", "RatificationCalculator", "TreatyLifetimeChart",
-           "TimelineExplorer"]
+__all__ = [
+    "BargainingRangeExplorer",
+    "CoercionCalculator",
+    "CommitmentProblemExplorer",
+    "EnlargementExplorer",
+    "EscalationLadder",
+    "Explorer",
+    "FeasibilityExplorer",
+    "ForecastScorer",
+    "GameExplorer",
+    "IteratedGameExplorer",
+    "MoratoriumExplorer",
+    "PackageVsTracksExplorer",
+    "RatificationCalculator",
+    "SecurityDilemmaExplorer",
+    "TimelineExplorer",
+    "TreatyLifetimeChart",
+]
