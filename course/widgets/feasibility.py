@@ -59,16 +59,20 @@ class FeasibilityExplorer(Explorer):
         self._initial_proposal = self._check_proposal(self._ids[0] if proposal is None else proposal)
         self._tolerance = _check_tolerance(tolerance)
         super().__init__()
-        header = [widgets.HTML(f"<b>{html.escape(self.title)}</b>")]
+
+    def _layout_controls(self) -> list[widgets.Widget]:
+        """Two panels side by side (they stack when the window is narrow): the scores of the chosen
+        proposal, and the weights."""
         scoring = widgets.VBox(
             [widgets.HTML("<b>Score a proposal</b> (0-10; 10 always favours agreement)"), self.controls["proposal"]]
-            + [self.controls[f"score_{c}"] for c in self._criteria]
+            + [self.controls[f"score_{c}"] for c in self._criteria], layout={"width": "470px"}
         )
         weighting = widgets.VBox(
             [widgets.HTML("<b>Weights</b> (only their ratios matter)")]
-            + [self.controls[f"weight_{c}"] for c in self._criteria]
+            + [self.controls[f"weight_{c}"] for c in self._criteria], layout={"width": "340px"}
         )
-        self.widget = widgets.VBox(header + [widgets.HBox([scoring, weighting], layout={"gap": "24px"}), self.view])
+        return [widgets.HBox([scoring, weighting], layout={"flex_flow": "row wrap", "gap": "4px 20px",
+                                                           "max_width": "100%"})]
 
     # -- construction -----------------------------------------------------------------------
     def _default_scores(self) -> dict[str, dict[str, float]]:
