@@ -66,7 +66,8 @@ class EnlargementExplorer(Explorer):
         return {
             "year": widgets.IntSlider(
                 value=self._initial_year, min=self._range[0], max=self._range[1], step=1,
-                description="End of year", continuous_update=True, layout={"width": "420px"},
+                description="End of year", continuous_update=True, style={"description_width": "initial"},
+                layout={"width": "420px", "max_width": "100%"},
             )
         }
 

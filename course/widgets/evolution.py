@@ -26,6 +26,7 @@ COLOURS = dict(zip(TIMELINE_CATEGORIES, (
 def _swatch(category: str) -> str:
     return (f"<span aria-hidden='true' style='display:inline-block;width:9px;height:9px;border-radius:50%;"
             f"border:1px solid {style.TEXT};background:{COLOURS[category]}'></span>")
+MONTH_STYLE = {"description_width": "90px"}  # "to (end of)" uncut
 MONTHS = [p.strftime("%Y-%m") for p in pd.period_range("1990-01", "2026-12", freq="M")]
 
 
@@ -69,9 +70,9 @@ class TimelineExplorer(Explorer):
         start = self._initial
         controls: dict[str, widgets.Widget] = {
             "start": widgets.SelectionSlider(options=MONTHS, value=start["start"], description="from",
-                                             layout={"width": "420px"}),
+                                             style=MONTH_STYLE, layout={"width": "440px", "max_width": "100%"}),
             "end": widgets.SelectionSlider(options=MONTHS, value=start["end"], description="to (end of)",
-                                           layout={"width": "420px"}),
+                                           style=MONTH_STYLE, layout={"width": "440px", "max_width": "100%"}),
         }
         for category in TIMELINE_CATEGORIES:
             controls[category] = widgets.Checkbox(value=category in start["categories"], description=category,
@@ -210,8 +211,8 @@ class CoercionCalculator(Explorer):
         super().__init__()
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
-        s, style = self._initial, {"description_width": "150px"}
-        layout = {"width": "420px"}
+        s, style = self._initial, {"description_width": "175px"}  # the longest label, 22 characters, uncut
+        layout = {"width": "460px", "max_width": "100%"}
         return {
             "benefit": widgets.FloatSlider(value=s["benefit"], min=0, max=self.LIMIT, step=1,
                                            description="benefit of resisting B", style=style, layout=layout),

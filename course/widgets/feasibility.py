@@ -76,8 +76,8 @@ class FeasibilityExplorer(Explorer):
             [widgets.HTML("<b>Weights</b> (only their ratios matter)")]
             + [self.controls[f"weight_{c}"] for c in self._criteria], layout={"width": "340px"}
         )
-        # The dropdown has a row of its own, as wide as the panels: the longest proposal (118
-        # characters) is not cut at 1280x720.
+        # The dropdown has a row of its own, 900 px wide: the longest proposal (118 characters)
+        # is not cut at 1280x720.
         return [self.controls["proposal"],
                 widgets.HBox([scoring, weighting], layout={"flex_flow": "row wrap", "gap": "4px 20px",
                                                            "max_width": "100%"})]
@@ -107,7 +107,8 @@ class FeasibilityExplorer(Explorer):
         controls: dict[str, widgets.Widget] = {
             "proposal": widgets.Dropdown(
                 options=[(self._labels[p], p) for p in self._ids], value=self._initial_proposal,
-                description="Proposal", layout={"width": "820px", "max_width": "100%"}, style=SLIDER_STYLE,
+                description="Proposal", layout={"width": "900px", "max_width": "100%"},
+                style={"description_width": "80px"},
             )
         }
         for c in self._criteria:

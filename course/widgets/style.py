@@ -49,7 +49,7 @@ EMPTY = "#E8E8E8"        # "no value" fill (not a member, empty bar)
 
 # Text colours for emphasis that pass 4.5:1 on white (the palette's own orange, sky blue and
 # yellow do not, so they are never used for text on white).
-TEXT_BLUE = "#0072B2"      # 5.1:1
+TEXT_BLUE = "#0072B2"      # 5.2:1
 TEXT_VERMILLION = "#B84F00"  # a darker vermillion, 5.1:1 (Okabe-Ito's #D55E00 is 3.9:1)
 TEXT_GREEN = "#007A5A"     # a darker bluish green, 5.4:1 (#009E73 is 3.4:1)
 TEXT_PURPLE = "#9E4F7E"    # a darker reddish purple, 5.4:1
