@@ -167,7 +167,7 @@ class TimelineExplorer(Explorer):
         parts.append(f"<text x='{left}' y='{base}'>{r['start'].date()}</text>"
                      f"<text x='{width - 10}' y='{base}' text-anchor='end'>{r['end'].date()}</text></svg>")
         rows = "".join(
-            f"<tr><td>{e['date']}</td><td style='white-space:nowrap'>{_swatch(e['category'])} {e['category']}</td>"
+            f"<tr><td style='white-space:nowrap'>{e['date']}</td><td style='white-space:nowrap'>{_swatch(e['category'])} {e['category']}</td>"
             f"<td>{html.escape(e['event'])}</td><td style='color:{style.MUTED}'>{html.escape(e['source'])}</td></tr>"
             for e in r["events"])
         table = ("<div style='max-height:260px;overflow-y:auto'><table style='font:12px sans-serif'>"
