@@ -323,3 +323,79 @@ def test_package_and_calculator_and_timeline_start_where_their_lesson_plans_star
     assert (timeline.start, timeline.end) == ("2014-01", "2022-01")
     assert CoercionCalculator().state == {"benefit": 50.0, "p_benefit": 0.6, "cost": 40.0, "p_cost": 0.5,
                                           "concession_value": 0.0}
+
+
+# --- static charts: labels that do not overlap, AA contrast, a text alternative ------------------
+def _old_step_plot(members):
+    """01's step plot as it was drawn before course.widgets.charts (the overlap the fix removes)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    states = members[members["accession_type"] != "reunification"].sort_values("accession_date")
+    steps = states.groupby("accession_date").size().cumsum()
+    end = pd.Timestamp("2025-12-31")
+    fig = Figure(figsize=(9, 4))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.step(list(steps.index) + [end], list(steps.values) + [steps.values[-1]], where="post")
+    for date, count in steps.items():
+        if date.year >= 1952:
+            ax.annotate(str(date.year), (date, count), textcoords="offset points", xytext=(-12, 6), fontsize=8)
+    ax.set_ylim(0, 35)
+    return fig
+
+
+def test_the_overlap_check_finds_the_old_step_plot_labels():
+    from course import data
+    from course.widgets import charts
+
+    pairs = charts.overlapping_texts(_old_step_plot(data.load_enlargement()))
+    assert ("2023", "2024") in pairs
+
+
+def test_the_enlargement_step_plot_has_no_overlapping_labels():
+    from course import data
+    from course.widgets import charts
+
+    members = data.load_enlargement()
+    fig, alt = charts.enlargement_steps(members)
+    assert charts.overlapping_texts(fig) == []
+    assert style.figure_low_contrast(fig) == []
+    labels = {t.get_text() for t in fig.axes[0].texts}
+    assert {"2017", "2020", "2023", "2024"} <= labels          # every wave is labelled
+    assert "2024: 32" in alt and "NATO had 30 members" in alt   # 30 on 20 January 2022
+    markup = style.figure_html(fig, alt, "caption")
+    import html as html_module
+
+    assert f"alt='{html_module.escape(alt, quote=True)}'" in markup
+
+
+def test_the_durability_chart_is_readable_and_described():
+    from course import data
+    from course.models import durability
+    from course.widgets import charts
+
+    life = durability.durability_table(data.load_treaties(), data.load_treaty_events())
+    fig, alt = charts.durability_bars(life)
+    assert charts.overlapping_texts(fig) == []
+    assert style.figure_low_contrast(fig) == []
+    colours = {style.OKABE_ITO["blue"].lower(), style.OKABE_ITO["orange"].lower()}
+    from matplotlib.colors import to_hex
+
+    assert {to_hex(bar.get_facecolor()) for bar in fig.axes[0].patches} <= colours
+    assert alt.startswith("Horizontal bar chart") and all(str(t) in alt for t in life["treaty_id"])
+
+
+def test_show_gives_the_image_its_alt_text():
+    from course.widgets import charts
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    fig.add_subplot().plot([0, 1])
+    shown = charts.show(fig, "A line from 0 to 1.", "caption text")
+    assert "alt='A line from 0 to 1.'" in shown.data and "<figcaption" in shown.data
+    with pytest.raises(ValueError, match="text alternative"):
+        style.figure_html(fig, "  ")

@@ -11,6 +11,9 @@ Every explorer:
 - draws in the course's style (:mod:`course.widgets.style`): the Okabe-Ito palette, text at WCAG AA
   contrast, a text alternative for every view.
 
+Static charts in the same style, each with its text alternative and labels that do not overlap, are in
+:mod:`course.widgets.charts` (``charts.show(*charts.enlargement_steps(members))``).
+
 Importing this package also sets the course's display defaults in IPython
 (:func:`course.widgets.style.use_course_display`): pandas tables show "—" for missing values, and
 matplotlib uses the Okabe-Ito colour cycle.
