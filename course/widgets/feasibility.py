@@ -69,8 +69,8 @@ class FeasibilityExplorer(Explorer):
         """Two panels side by side (they stack when the window is narrow): the scores of the chosen
         proposal, and the weights."""
         scoring = widgets.VBox(
-            [widgets.HTML("<b>Score the chosen proposal</b> (0-10; 10 always favours agreement)")]
-            + [self.controls[f"score_{c}"] for c in self._criteria], layout={"width": "430px"}
+            [widgets.HTML("<b>Scores</b> of the chosen proposal (0-10; 10 always favours agreement)")]
+            + [self.controls[f"score_{c}"] for c in self._criteria], layout={"width": "470px"}
         )
         weighting = widgets.VBox(
             [widgets.HTML("<b>Weights</b> (only their ratios matter)")]
@@ -261,26 +261,32 @@ class FeasibilityExplorer(Explorer):
             if p in flagged:
                 arrow = "▲" if flagged[p]["direction"] == "model more optimistic" else "▼"
                 flag = (f"<span title='{flagged[p]['direction']}' style='color:{style.TEXT_VERMILLION}'>{arrow} "
-                        f"{flagged[p]['direction']}</span>")
+                        f"{flagged[p]['direction'].replace('model ', '')}</span>")
             bold = "font-weight:bold;" if p == result["selected"] else ""
             rows.append(
                 f"<tr style='{bold}'><td style='text-align:right'>{position}</td>"
                 f"<td>{html.escape(self._labels[p])}</td>"
-                f"<td><div style='background:{BAR_COLOUR};height:10px;width:{f * 160:.0f}px'></div></td>"
-                f"<td style='text-align:right'>{f:.2f}</td>"
-                f"<td><span aria-hidden='true' style='display:inline-block;width:10px;height:10px;border-radius:50%;"
-                f"border:1px solid {style.MUTED};background:{VERDICT_COLOURS[verdict]}'></span> {html.escape(self._verdict_labels[p])}</td>"
-                f"<td style='text-align:right'>{_block(result['article_rank_ranges'][p])}</td><td>{flag}</td></tr>"
+                f"<td><div aria-hidden='true' style='background:{BAR_COLOUR};height:10px;width:{f * 120:.0f}px'>"
+                f"</div></td><td style='text-align:right'>{f:.2f}</td>"
+                f"<td style='white-space:nowrap'><span aria-hidden='true' style='display:inline-block;width:10px;"
+                f"height:10px;border-radius:50%;border:1px solid {style.MUTED};background:{VERDICT_COLOURS[verdict]}'>"
+                f"</span> {html.escape(self._verdict_labels[p])}</td>"
+                f"<td style='text-align:right'>{_block(result['article_rank_ranges'][p])}</td>"
+                f"<td style='white-space:nowrap'>{flag}</td></tr>"
             )
         note = (f"<p style='color:{style.TEXT_VERMILLION}'>All weights are 0: the model treats every criterion as "
                 "equally important.</p>" if result["all_weights_zero"] else "")
         return (
-            f"<div style='font:13px sans-serif'>{note}<p>Agreement with the article: Spearman's ρ = "
+            f"<div style='font:13px sans-serif'>{note}<p style='margin:4px 0'>Agreement with the article: Spearman's ρ = "
             f"<b>{_fmt(result['agreement']['spearman'])}</b>, Kendall's τ-b = "
             f"<b>{_fmt(result['agreement']['kendall'])}</b> (1 = same order; −1 = reversed). "
             f"{len(result['disagreements'])} proposal(s) more than {self._tolerance:g} place(s) outside the article's rank block.</p>"
-            f"<table><tr><th>#</th><th>proposal</th><th colspan='2'>feasibility F</th>"
-            f"<th>article's verdict</th><th>article ranks</th><th>disagreement</th></tr>{''.join(rows)}</table></div>"
+            # compact rows (12px, little padding): the whole explorer fits a 720-pixel slide
+            f"<style>.course-feasibility td,.course-feasibility th{{padding:0 4px;line-height:1.3}}</style>"
+            f"<table class='course-feasibility' style='font-size:12px;border-collapse:collapse'><tr><th>#</th>"
+            f"<th style='text-align:left'>proposal</th><th colspan='2'>feasibility F</th>"
+            f"<th>article's verdict</th><th>article's ranks</th><th>model vs article</th></tr>{''.join(rows)}"
+            f"</table></div>"
         )
 
     def render_text(self, result: dict) -> str:
