@@ -88,6 +88,11 @@ CUT = """() => {
   return out;
 }"""
 
+# Images in outputs without a text alternative (figures are shown as <img alt=...>: course.widgets.style)
+NO_ALT = """() => [...document.querySelectorAll('.jp-OutputArea-output img')]
+  .filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.closest('.jp-Cell') ?
+    [...document.querySelectorAll('.jp-Cell')].indexOf(i.closest('.jp-Cell')) : -1)"""
+
 STEP = """async () => {
   const nb = window.jupyterapp.shell.currentWidget.content, before = nb.activeCellIndex;
   await window.jupyterapp.commands.execute('deck:down');
@@ -288,6 +293,8 @@ def test_lecture_notebook_runs_in_the_browser_and_its_explorers_respond(browser,
             now = explorers.count()
             stable, count = (stable + 1, now) if now == count else (0, now)
         cut = page.evaluate(CUT)
+        no_alt = page.evaluate(NO_ALT)
+        figures = page.locator(".jp-OutputArea-output img").count()
         _shot(page, name, "top")
         dead = []
         for i in range(count):
@@ -303,6 +310,7 @@ def test_lecture_notebook_runs_in_the_browser_and_its_explorers_respond(browser,
     assert widget_outputs > 0 and count > 0, f"{name}: no explorer rendered"
     assert count == expected, f"{name}: {count} explorers rendered, the notebook shows {expected}"
     assert cut == [], f"{name}: cut at 1280x720: {cut}"
+    assert no_alt == [], f"{name}: {len(no_alt)} of {figures} figures have no text alternative (cells {no_alt})"
     assert dead == [], f"{name}: explorers (1-based: {[d + 1 for d in dead]}) did not change when a control moved"
 
 

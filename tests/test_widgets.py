@@ -399,3 +399,38 @@ def test_show_gives_the_image_its_alt_text():
     assert "alt='A line from 0 to 1.'" in shown.data and "<figcaption" in shown.data
     with pytest.raises(ValueError, match="text alternative"):
         style.figure_html(fig, "  ")
+
+
+def test_notebook_figures_are_shown_with_a_text_alternative():
+    from IPython.core.interactiveshell import InteractiveShell
+    from matplotlib.figure import Figure
+
+    shell = InteractiveShell.instance()
+    assert style.use_course_display()
+    fig = Figure()
+    ax = fig.add_subplot()
+    for p in (0.9, 0.5):
+        ax.plot([1, 2, 3], [p, p ** 2, p ** 3], label=f"each item p = {p}")
+    ax.set_title("Independent items: P(all) = p^n")
+    ax.set_xlabel("items in the package (n)")
+    ax.legend()
+    data, _ = shell.display_formatter.format(fig)
+    alt = re.search(r"alt='([^']*)'", data["text/html"]).group(1)
+    assert alt == ("Chart: Independent items: P(all) = p^n (2 lines). x axis: items in the package (n); "
+                   "legend: each item p = 0.9, each item p = 0.5.")
+    fig.course_alt = "Two falling curves."          # a notebook's own text alternative wins
+    data, _ = shell.display_formatter.format(fig)
+    assert "alt='Two falling curves.'" in data["text/html"]
+    assert style.describe_figure(Figure()) == "A chart (it has no title or labels)."
+
+
+def test_figure_descriptions_cope_with_dates_and_lists():
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    ax = fig.add_subplot()
+    ax.step([pd.Timestamp("1949-08-24"), pd.Timestamp("1952-02-18"), pd.Timestamp("1955-05-06")], [12, 14, 15])
+    ax.axvline(pd.Timestamp("2022-01-20"))
+    ax.set_ylabel("member states")
+    assert style.describe_figure(fig) == "Chart (1 line). y axis: member states."
+    assert "alt='Chart (1 line)" in style.notebook_figure_html(fig)

@@ -174,7 +174,25 @@ def use_course_display() -> bool:
     formatters["text/html"].for_type(pd.DataFrame, frame_html)
     formatters["text/plain"].for_type(pd.DataFrame, lambda obj, p, cycle: p.text(frame_text(obj)))
     formatters["text/plain"].for_type(pd.Series, lambda obj, p, cycle: p.text(series_text(obj)))
+    # Every matplotlib figure a notebook shows becomes an <img> with a text alternative: the figure's
+    # own ``course_alt`` if the notebook set one, otherwise a description built from its titles,
+    # axis labels and legend (JupyterLab and the site prefer text/html to the plain PNG). The inline
+    # backend drops every figure formatter when it sets itself up (at the first figure), so set it up
+    # now, and register again before each cell runs (after a ``%matplotlib`` magic, say).
+    try:
+        import matplotlib_inline.backend_inline  # noqa: F401 - sets up the inline backend in a kernel
+    except ImportError:  # pragma: no cover - matplotlib-inline comes with ipykernel
+        pass
+    _register_figure_html(shell)
+    if not getattr(shell, "_course_figure_hook", False):
+        shell.events.register("pre_run_cell", lambda *args: _register_figure_html(shell))
+        shell._course_figure_hook = True
     return True
+
+
+def _register_figure_html(shell) -> None:
+    shell.display_formatter.formatters["text/html"].for_type_by_name("matplotlib.figure", "Figure",
+                                                                     notebook_figure_html)
 
 
 def use_course_matplotlib() -> None:
@@ -202,17 +220,65 @@ def visually_hidden(text: str, tag: str = "div") -> str:
     return f"<{tag} class='course-alt' style='{VISUALLY_HIDDEN}'>{html.escape(text)}</{tag}>"
 
 
-def figure_html(fig, alt: str, caption: str | None = None, dpi: int = 100) -> str:
-    """A matplotlib figure as an offline ``<figure>``: a PNG ``<img>`` with ``alt`` text, and a caption."""
+def figure_html(fig, alt: str, caption: str | None = None, dpi: int = 100, tight: bool = False) -> str:
+    """A matplotlib figure as an offline ``<figure>``: a PNG ``<img>`` with ``alt`` text, and a caption.
+    ``tight`` crops the white margin (as the notebook's inline backend does)."""
     if not str(alt).strip():
         raise ValueError("a figure needs a text alternative (alt)")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    fig.savefig(buffer, format="png", dpi=dpi, **({"bbox_inches": "tight"} if tight else {}))
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     caption_html = f"<figcaption style='font:12px sans-serif;color:{MUTED}'>{html.escape(caption)}</figcaption>" \
         if caption else ""
     return (f"<figure style='margin:0'><img src='data:image/png;base64,{data}' alt='{html.escape(alt, quote=True)}' "
             f"style='max-width:100%'>{caption_html}</figure>")
+
+
+def describe_figure(fig) -> str:
+    """A text alternative for a matplotlib figure built from what it labels: per axes the title,
+    the axis labels, what is drawn (lines, bars, points) and the legend entries."""
+    parts = []
+    suptitle = getattr(fig, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text().strip():
+        parts.append(suptitle.get_text().strip())
+    for ax in fig.axes:
+        title = " ".join(t.get_text().strip() for t in (ax._left_title, ax.title, ax._right_title)
+                         if t.get_text().strip())
+        drawn = []
+        lines = [line for line in ax.get_lines() if not line.get_label().startswith("_") or len(line.get_xdata()) > 2]
+        if lines:
+            drawn.append(f"{len(lines)} line{'s' if len(lines) > 1 else ''}")
+        bars = [p for p in ax.patches if p.__class__.__name__ == "Rectangle"]
+        if bars:
+            drawn.append(f"{len(bars)} bars")
+        if ax.collections:
+            drawn.append("points or areas")
+        axes_text = []
+        if ax.get_xlabel().strip():
+            axes_text.append(f"x axis: {ax.get_xlabel().strip()}")
+        if ax.get_ylabel().strip():
+            axes_text.append(f"y axis: {ax.get_ylabel().strip()}")
+        legend = ax.get_legend()
+        if legend is not None:
+            entries = [t.get_text() for t in legend.get_texts() if t.get_text().strip()]
+            if entries:
+                axes_text.append("legend: " + ", ".join(entries))
+        text = (f"Chart: {title}" if title else "Chart") + (f" ({', '.join(drawn)})" if drawn else "")
+        parts.append(text + (". " + "; ".join(axes_text) if axes_text else ""))
+    return ". ".join(parts) + "." if parts else "A chart (it has no title or labels)."
+
+
+def notebook_figure_html(fig) -> str | None:
+    """How a notebook shows a matplotlib figure: a PNG with ``fig.course_alt`` (if set) or
+    :func:`describe_figure` as its ``alt`` text. Never breaks a cell: if the description fails,
+    returns None and the notebook shows the plain PNG."""
+    try:
+        alt = getattr(fig, "course_alt", None) or describe_figure(fig)
+        import matplotlib as mpl
+
+        return figure_html(fig, alt, dpi=int(mpl.rcParams.get("figure.dpi", 100)), tight=True)
+    except Exception:  # a formatter error would show as a traceback in the student's notebook
+        return None
 
 
 # -- contrast audit of HTML ------------------------------------------------------------------------
