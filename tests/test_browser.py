@@ -2,9 +2,12 @@
 
 For EACH lecture notebook (``notebooks/*.ipynb``, so new modules are picked up): open it, run all
 cells, and check that no cell shows an error, that every widget output renders as a widget (not as
-its text fallback), and that moving a control of every explorer changes what it shows. One
-notebook is then presented in slides mode (jupyterlab-slideshow) and its explorer is moved there.
-Screenshots go to ``build/screenshots/`` (named per notebook) so a person can look.
+its text fallback), that as many explorers render as the notebook's source displays
+(:func:`expected_explorers`), that moving a control of every one of them changes what it shows, that
+at 1280x720 no label, dropdown option or explorer is cut, and that every output image has a text
+alternative. One notebook is then presented in slides mode (jupyterlab-slideshow) and its explorer
+is moved there. Screenshots go to ``build/screenshots/`` (named per notebook and explorer) so a
+person can look.
 
 Needs Chromium (Debian package ``chromium``, installed by .ci/run) and Python Playwright (a test
 dependency). Without Chromium the test is skipped with the reason on a laptop; under CI it fails.
