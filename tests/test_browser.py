@@ -37,6 +37,8 @@ LECTURES = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 SHOTS = ROOT / "build" / "screenshots"
 SLIDES_NOTEBOOK = "04_limits.ipynb" if "04_limits.ipynb" in LECTURES else LECTURES[0]
 VIEWPORT = {"width": 1280, "height": 720}
+# An explorer and the two lines of code above it fit on one 720-pixel slide.
+MAX_EXPLORER_HEIGHT = 660
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 READY = """name => {
@@ -296,6 +298,8 @@ def test_lecture_notebook_runs_in_the_browser_and_its_explorers_respond(browser,
             now = explorers.count()
             stable, count = (stable + 1, now) if now == count else (0, now)
         cut = page.evaluate(CUT)
+        heights = page.evaluate("() => [...document.querySelectorAll('.course-explorer')]"
+                                ".map(e => Math.round(e.getBoundingClientRect().height))")
         no_alt = page.evaluate(NO_ALT)
         figures = page.locator(".jp-OutputArea-output img").count()
         _shot(page, name, "top")
@@ -313,6 +317,8 @@ def test_lecture_notebook_runs_in_the_browser_and_its_explorers_respond(browser,
     assert widget_outputs > 0 and count > 0, f"{name}: no explorer rendered"
     assert count == expected, f"{name}: {count} explorers rendered, the notebook shows {expected}"
     assert cut == [], f"{name}: cut at 1280x720: {cut}"
+    too_tall = [(i + 1, h) for i, h in enumerate(heights) if h > MAX_EXPLORER_HEIGHT]
+    assert too_tall == [], f"{name}: explorers (1-based, px) taller than a 720-pixel slide allows: {too_tall}"
     assert no_alt == [], f"{name}: {len(no_alt)} of {figures} figures have no text alternative (cells {no_alt})"
     assert dead == [], f"{name}: explorers (1-based: {[d + 1 for d in dead]}) did not change when a control moved"
 
