@@ -200,6 +200,9 @@ def test_every_view_has_a_text_alternative(cls):
     assert parser.unlabelled == [], f"{cls.__name__}: figures without a text alternative: {parser.unlabelled}"
     assert parser.alt_texts and parser.alt_texts[0] == explorer.description
     assert explorer.view.value.startswith("<div role='group' aria-label=")
+    # its own background and text colour: the contrast holds in a dark theme as well
+    first = explorer.view.value.split(">", 1)[0]
+    assert f"color:{style.TEXT}" in first and f"background:{style.BACKGROUND}" in first
     assert len(explorer.description) > 20
 
 
