@@ -148,3 +148,68 @@ def test_an_event_for_an_unknown_treaty_is_rejected(monkeypatch):
     monkeypatch.setattr(data, "load", lambda name: events if name == "treaty_events" else data._load_cached(name))
     with pytest.raises(DataError, match="treaty_events.csv, line 5, column 'treaty_id': 'salt_iii' is not"):
         data.load_treaty_events()
+
+
+# --- the fact-check of modules 01 and 04 (issue 13): primary sources, flagged codings ----------
+
+import json as _json  # noqa: E402
+from pathlib import Path as _Path  # noqa: E402
+
+from course.sources import ARTICLE, article_citation  # noqa: E402
+
+_ROOT = _Path(__file__).resolve().parents[1]
+
+
+def _notebook_text(relative: str) -> str:
+    cells = _json.loads((_ROOT / relative).read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(cell["source"]) for cell in cells)
+
+
+def test_the_article_is_cited_from_one_constant():
+    assert ARTICLE["author"] == "Dmitry Trenin" and ARTICLE["date"] == "2022-01-20"
+    assert ARTICLE["publisher"] == "Carnegie Moscow Center"
+    assert ARTICLE["url"] == "https://carnegiemoscow.org/commentary/86222"
+    assert str(ARTICLE["archived_url"]).endswith(str(ARTICLE["url"]))
+    assert ARTICLE["title_verified"] is False      # honest until checked against the archived page
+    assert str(ARTICLE["title"]) in article_citation() and str(ARTICLE["url"]) in article_citation(markdown=False)
+
+
+@pytest.mark.parametrize("notebook", ["notebooks/01_roots.ipynb", "notebooks/04_limits.ipynb",
+                                      "solutions/01_roots_exercises.ipynb", "solutions/04_limits_exercises.ipynb"])
+def test_modules_01_and_04_link_the_article_itself(notebook):
+    text = _notebook_text(notebook)
+    assert str(ARTICLE["url"]) in text and str(ARTICLE["title"]) in text
+    assert "themoscowtimes.com/author" not in text      # the author's page is not the article
+
+
+def test_no_student_facing_text_cites_the_internal_fact_sheet():
+    paths = [*(_ROOT / "notebooks").glob("*.ipynb"), *(_ROOT / "solutions").glob("*.ipynb"),
+             *(_ROOT / "docs").rglob("*.md"), *(_ROOT / "course").rglob("*.py")]
+    offenders = [str(p.relative_to(_ROOT)) for p in paths if "facts.md" in p.read_text(encoding="utf-8")]
+    assert offenders == []
+
+
+def test_module_04_cites_kendall_1945_and_the_arms_control_act():
+    lecture = _notebook_text("notebooks/04_limits.ipynb")
+    assert "Kendall 1945" in lecture and "Biometrika* 33(3), 1945" in lecture
+    assert "Kendall 1938;" not in lecture
+    for text in (lecture, _notebook_text("solutions/04_limits_exercises.ipynb"),
+                 (_ROOT / "docs/lesson_plans/04_limits.md").read_text(encoding="utf-8")):
+        assert "2573(b)" in text and "module 03" in text.lower()
+    from course.models import durability
+    assert "2573(b)" in durability.LEGAL_FORMS["intergovernmental (executive) agreement"]["to conclude (US)"]
+
+
+def test_module_04_no_longer_rests_on_secondary_or_partisan_sources():
+    lecture = _notebook_text("notebooks/04_limits.ipynb")
+    assert "golden rule" not in lecture and "Daily Mail" not in lecture
+    assert "1486680531169431555" in lecture                 # Kuleba's own post of 27 Jan 2022
+    assert 'render_claim("C29")' in lecture and 'render_claim("C37")' in lecture   # Redzikowo; Biden's "decade"
+    proposals = data.load_proposals()
+    assert not proposals["source"].str.contains("Antiwar", case=False).any()
+
+
+def test_the_2018_address_is_flagged_as_the_articles_rendering():
+    row = data.load_timeline().set_index("date").loc[pd.Timestamp("2018-03-01")]
+    assert "Trenin renders" in row["detail"] and "UNVERIFIED" in row["detail"]
+    assert "kremlin.ru" in row["source"]

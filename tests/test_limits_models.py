@@ -391,3 +391,19 @@ def test_events_for_unknown_instruments_are_an_error():
     events.loc[0, "treaty_id"] = "salt_9"
     with pytest.raises(ValueError, match=re.escape("['salt_9']")):
         durability.durability_table(data.load_treaties(), events)
+
+
+def test_q14_has_model_answers_from_both_sides_and_the_acda_rule():
+    import json
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "solutions" / "04_limits_exercises.ipynb"
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    q14 = next("".join(c["source"]) for c in cells
+               if c["metadata"].get("nbgrader", {}).get("grade_id") == "q14_essay")
+    assert "advising the US Secretary of State" in q14 and "advising the Russian Foreign Minister" in q14
+    assert "2573(b)" in q14 and "golden rule" not in q14
+
+
+def test_kendall_citation_in_the_model():
+    assert "1945" in feasibility.__doc__ and "ties in ranking problems" in feasibility.__doc__
+    assert "1945" in feasibility.kendall_tau_b.__doc__

@@ -22,7 +22,8 @@ FOUNDERS = {
 # Trenin, Jan 2022: "the Baltics, Slovakia, Slovenia, Romania, and Bulgaria in 2004"
 ARTICLE_2004 = {"Estonia", "Latvia", "Lithuania", "Slovakia", "Slovenia", "Romania", "Bulgaria"}
 ARTICLE_DATE = "2022-01-21"
-BOTH_OFFICES = ["moscow_leader", "moscow_head_of_government"]
+BOTH_OFFICES = ["moscow_top_office", "moscow_head_of_government"]
+PARAMOUNT = ["moscow_paramount_leader"]
 
 
 @pytest.fixture(scope="module")
@@ -108,16 +109,37 @@ def test_the_five_waves_before_the_article(members):
 
 def test_on_putins_watch_depends_on_the_offices_counted(members):
     assert model.waves_on_watch(members, "Putin", before=ARTICLE_DATE, offices=BOTH_OFFICES) == 4
-    assert model.waves_on_watch(members, "Putin", before=ARTICLE_DATE, offices=["moscow_leader"]) == 3
+    assert model.waves_on_watch(members, "Putin", before=ARTICLE_DATE, offices=["moscow_top_office"]) == 3
+    # the other reading of the tandem: Putin, prime minister, as the paramount leader -> four
+    assert model.waves_on_watch(members, "Putin", before=ARTICLE_DATE, offices=PARAMOUNT) == 4
     # 2009 is the wave that separates the two readings: Medvedev president, Putin prime minister
     wave_2009 = model.waves(members).set_index("wave_year").loc[2009]
-    assert (wave_2009["moscow_leader"], wave_2009["moscow_head_of_government"]) == ("Medvedev", "Putin")
+    assert (wave_2009["moscow_top_office"], wave_2009["moscow_head_of_government"]) == ("Medvedev", "Putin")
+    assert wave_2009["moscow_paramount_leader"] == "Putin"
+
+
+def test_paramount_leader_differs_from_the_top_office_only_in_the_tandem(members):
+    top = members["moscow_top_office"].str.replace(" (party leader)", "", regex=False)
+    differs = members.loc[top != members["moscow_paramount_leader"], "wave_year"]
+    assert set(differs) == {2009}
+    tandem = members[members["wave_year"] == 2009]
+    assert tandem["category_note"].str.contains("Tandem").all()
+
+
+def test_albania_coding_is_flagged_where_q5_depends_on_it(members):
+    albania = members.set_index("country").loc["Albania"]
+    assert albania["category"] == "former Warsaw Pact state"
+    assert "1968" in albania["category_note"] and "Q5" in albania["category_note"]
+    recent = members[(members["accession_type"] == "accession") & (members["wave_year"] > 1990)]
+    east = recent["category"].isin(["former Warsaw Pact state", "former Soviet republic"])
+    assert (int(east.sum()), int((east & (recent["country"] != "Albania")).sum()), len(recent)) == (10, 9, 16)
 
 
 def test_on_putins_watch_after_finland_and_sweden(members):
     assert model.recent_waves(members, "2025-01-01")["wave_year"].tolist() == [2009, 2017, 2020, 2023, 2024]
     assert model.waves_on_watch(members, "Putin", before="2025-01-01", offices=BOTH_OFFICES) == 5
-    assert model.waves_on_watch(members, "Putin", before="2025-01-01", offices=["moscow_leader"]) == 4
+    assert model.waves_on_watch(members, "Putin", before="2025-01-01", offices=["moscow_top_office"]) == 4
+    assert model.waves_on_watch(members, "Putin", before="2025-01-01", offices=PARAMOUNT) == 5
 
 
 def test_waves_on_watch_rejects_bad_offices(members):
@@ -151,6 +173,16 @@ def test_postwar_orders_cases_and_coding():
     }
     assert (orders["joined_core_year"].dropna() > orders.loc[orders["joined_core_year"].notna(), "year"]).all()
     assert orders["source"].str.contains("Ikenberry").all()
+
+
+def test_russia_joined_other_western_institutions():
+    """NATO is coded as the security core; the other institutions Russia joined are listed, with dates
+    checked against coe.int (28 Feb 1996), wto.org (22 Aug 2012) and the Denver/Birmingham summits."""
+    russia = data.load_postwar_orders().set_index("case_id").loc["russia_1991"]
+    joined = russia["other_institutions_joined"]
+    for fact in ("Council of Europe (28 Feb 1996", "Denver", "1997", "Birmingham", "1998", "WTO (member from 22 Aug 2012)"):
+        assert fact in joined
+    assert "coe.int" in russia["source"] and "wto.org" in russia["source"]
 
 
 def test_postwar_orders_agree_with_the_enlargement_data(members):
@@ -230,3 +262,30 @@ def test_recent_waves_before_a_bare_year_excludes_that_year():
     members = load_enlargement()
     assert recent_waves(members, 2004, n=1)["wave_year"].tolist() == [1999]
     assert recent_waves(members, "2004-12-31", n=1)["wave_year"].tolist() == [2004]
+
+
+# --- the fact-check of the lecture (issue 13) ---------------------------------------------------
+
+def _lecture_text() -> str:
+    import json
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "notebooks" / "01_roots.ipynb"
+    return "\n".join("".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"])
+
+
+def test_ikenberry_table_balancing_follows_domination():
+    """After Victory (2001), ch. 3: domination provokes balancing against the leading state;
+    abandonment leaves the others to balance among themselves."""
+    text = _lecture_text()
+    domination = next(line for line in text.splitlines() if line.startswith("| **domination**"))
+    abandonment = next(line for line in text.splitlines() if line.startswith("| **abandonment**"))
+    assert "balance against the leading state" in domination
+    assert "balance among themselves" in abandonment and "against" not in abandonment
+
+
+def test_the_lecture_names_the_applicants_and_the_commitments():
+    text = _lecture_text()
+    for needle in ("Asmus", "Goldgeier", "Helsinki Final Act", "Charter of Paris", "Istanbul",
+                   "Zubok", "Lukyanov", "Karaganov", "Gorbachev", "Council of Europe", "World Trade Organization"):
+        assert needle in text, needle
+    assert "moscow_leader" not in text

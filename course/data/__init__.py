@@ -30,6 +30,7 @@ __all__ = [
     "load",
     "load_claims",
     "load_enlargement",
+    "load_forecasts",
     "load_postwar_orders",
     "load_proposals",
     "load_timeline",
@@ -159,3 +160,19 @@ def claim(claim_id: str) -> dict:
         "date": None if pd.isna(date) else date.date().isoformat(),
         "source": str(row["source"]),
     }
+
+
+def load_forecasts() -> pd.DataFrame:
+    """Forecasting questions as of 21 Jan 2022: resolution, outcome (0/1), source, and the article's
+    implied probability (Kent scale) with the id of the register row it comes from.
+
+    Every non-empty ``claim_id`` must be a ``claim_id`` of claims.csv; an unknown one raises
+    :class:`DataError` naming the line.
+    """
+    forecasts = load("forecasts")
+    known = set(load("claims")["claim_id"])
+    for index, value in forecasts["claim_id"].items():
+        if value is not pd.NA and value is not None and str(value) not in known:
+            raise DataError(f"forecasts.csv, line {index + 2}, column 'claim_id': {value!r} "
+                            f"is not a claim_id in claims.csv")
+    return forecasts

@@ -30,15 +30,23 @@ def _wave_year_matches_date(frame: pd.DataFrame) -> list[str]:
 
 ENLARGEMENT = Dataset(
     file="nato_enlargement.csv",
-    description="NATO members 1949-2024, one row per country, with Moscow's leaders at accession.",
+    description=(
+        "NATO members 1949-2024, one row per country, with Moscow's leaders at accession: "
+        "moscow_top_office (the party leader of the USSR - Gorbachev also President of the USSR from "
+        "March 1990 - and the President of Russia from 1991), moscow_paramount_leader (the course's "
+        "reading of who led: the same except in the 2008-12 tandem, coded Putin), "
+        "moscow_head_of_government (chairman of the Council of Ministers / prime minister)."
+    ),
     columns=(
         Column("country"),
         Column("accession_date", "date"),
         Column("wave_year", "int", minimum=1949, maximum=2100),
         Column("category", "category", choices=ENLARGEMENT_CATEGORIES),
         Column("accession_type", "category", choices=("founding", "accession", "reunification")),
-        Column("moscow_leader"),
+        Column("moscow_top_office"),         # holder of Moscow's top office (see ENLARGEMENT_COLUMNS)
+        Column("moscow_paramount_leader"),   # the course's reading of who led; differs only in 2009
         Column("moscow_head_of_government"),
+        Column("category_note", required=False),
         SOURCE,
     ),
     key=("country",),
@@ -122,8 +130,10 @@ POSTWAR_ORDERS = Dataset(
     file="postwar_orders.csv",
     description=(
         "Post-war settlements and how the defeated (or losing) great power was treated: whether and "
-        "when it joined the victors' core institution, and whether it later challenged the order "
-        "(cases after Ikenberry, After Victory, 2001; the coding is the course's)."
+        "when it joined the victors' core institution - coded as the victors' central SECURITY "
+        "institution (Concert, League, NATO, the US-Japan alliance) - which other institutions it "
+        "joined (filled only where the coding is disputed: Russia after 1991), and whether it later "
+        "challenged the order (cases after Ikenberry, After Victory, 2001; the coding is the course's)."
     ),
     columns=(
         Column("case_id"),
@@ -135,6 +145,7 @@ POSTWAR_ORDERS = Dataset(
         Column("core_institution"),
         Column("joined_core_year", "int", required=False, minimum=1600, maximum=2100),
         Column("cooperative_arrangements", required=False),
+        Column("other_institutions_joined", required=False),
         Column("later_challenge", "bool"),
         Column("what_followed"),
         SOURCE,
@@ -277,6 +288,70 @@ CLAIMS = Dataset(
     key=("claim_id",),
 )
 
+KENT_SCALE = {
+    "almost certain": 0.93,
+    "probable": 0.75,
+    "chances about even": 0.50,
+    "probably not": 0.30,
+    "almost certainly not": 0.07,
+}
+"""Sherman Kent's words of estimative probability and their central values (Kent, "Words of
+Estimative Probability", Studies in Intelligence 8(4), Fall 1964). The course uses them to turn
+the article's wording into the probability it implies (``forecasts.csv``); the coding is the
+course's reading, not the author's."""
+
+
+def _forecast_rows_consistent(frame: pd.DataFrame) -> list[str]:
+    def expected(row) -> float | None:
+        return None if pd.isna(row.article_estimate) else KENT_SCALE[str(row.article_estimate)]
+
+    def mismatch(row) -> bool:
+        want, given = expected(row), row.article_probability
+        if want is None or pd.isna(given):
+            return (want is None) != bool(pd.isna(given))
+        return abs(float(given) - want) > 1e-9
+
+    bad = pd.Series([mismatch(row) for row in frame.itertuples()], index=frame.index, dtype=bool)
+    problems = row_problems(
+        frame, bad, "article_probability",
+        lambda row: f"{row.article_probability} does not match the estimate {row.article_estimate!r} "
+                    f"(expected {expected(row)}: estimate and probability are given together or not at all)")
+    late = frame["resolves_by"] < frame["as_of"]
+    problems += row_problems(frame, late, "resolves_by",
+                             lambda row: f"{row.resolves_by.date()} is before as_of {row.as_of.date()}")
+    after = (frame["outcome"] == 1) & (frame["resolution_date"] > frame["resolves_by"])
+    problems += row_problems(frame, after.fillna(False), "resolution_date",
+                             lambda row: f"{row.resolution_date.date()} is after resolves_by "
+                                         f"{row.resolves_by.date()}, so the outcome cannot be 1")
+    return problems
+
+
+FORECASTS = Dataset(
+    file="forecasts.csv",
+    description=(
+        "Forecasting questions as they stood on 21 Jan 2022, each with a resolution date, the "
+        "outcome (1 happened, 0 did not), the resolution and its source, and, where the claims "
+        "register codes a matching judgment, the article's words, their Kent-scale estimate and "
+        "the probability they imply."
+    ),
+    columns=(
+        Column("question_id"),
+        Column("question"),
+        Column("as_of", "date"),
+        Column("resolves_by", "date"),
+        Column("outcome", "int", minimum=0, maximum=1),
+        Column("resolution"),
+        Column("resolution_date", "date", required=False),
+        Column("claim_id", required=False),
+        Column("article_words", required=False),
+        Column("article_estimate", "category", required=False, choices=tuple(KENT_SCALE)),
+        Column("article_probability", "float", required=False, minimum=0, maximum=1),
+        SOURCE,
+    ),
+    key=("question_id",),
+    checks=(_forecast_rows_consistent,),
+)
+
 DATASETS: dict[str, Dataset] = {
     "enlargement": ENLARGEMENT,
     "treaties": TREATIES,
@@ -287,4 +362,5 @@ DATASETS: dict[str, Dataset] = {
     "troop_estimates": TROOP_ESTIMATES,
     "draft_articles": DRAFT_ARTICLES,
     "claims": CLAIMS,
+    "forecasts": FORECASTS,
 }

@@ -7,6 +7,8 @@
   of student text is escaped and a Content-Security-Policy forbids any script;
 - ``essays/<notebook>.csv``: the essay answers with the model answer, rubric and a word count,
   to score by hand (UTF-8 with a byte-order mark, so Excel shows "—" and "…");
+- ``similarity.csv`` and ``similarity.html``: pairs of students whose answers are identical or
+  nearly so (:mod:`course.grading.similarity`), flagged in the ``similar_to`` column;
 - ``statistics.html``: per question of each notebook the mean, the share at zero, the share at
   full marks and a small histogram, to spot a broken question at a glance;
 - ``exports/``: the files an LMS imports (:mod:`course.grading.exports`).
@@ -136,13 +138,16 @@ def assignment_results(book: Gradebook) -> dict[str, dict[str, dict]]:
     return out
 
 
-def grades_table(book: Gradebook, notebook: str | None = None) -> list[list[str]]:
+def grades_table(book: Gradebook, notebook: str | None = None,
+                 similar: dict[tuple[str, str], list[str]] | None = None) -> list[list[str]]:
     """The rows of ``grades.csv`` (header first); with ``notebook``, that notebook's rows and
     question columns only (``by_notebook/<notebook>.csv``, one LMS assignment per file).
 
     Question columns are only ever those of one notebook: when the gradebook holds several
     notebooks, ``grades.csv`` has no question columns (each ``by_notebook/`` file has them).
-    ``total`` is the points so far; ``complete`` says ``no`` while essays wait for a hand score."""
+    ``total`` is the points so far; ``complete`` says ``no`` while essays wait for a hand score;
+    ``similar_to`` names the students whose answers are (nearly) the same (``similar``, from
+    :mod:`course.grading.similarity`; see similarity.csv)."""
     notebooks = book.notebooks()
     per_question = notebook is not None or len(notebooks) <= 1
     subs = [s for s in book.submissions() if notebook is None or s.notebook == notebook]
@@ -154,7 +159,8 @@ def grades_table(book: Gradebook, notebook: str | None = None) -> list[list[str]
             for q in questions[key]:
                 if q["grade_id"] not in columns:
                     columns.append(q["grade_id"])
-    rows = [["student_id", "notebook", *columns, "total", "max", "status", "reason", "complete"]]
+    rows = [["student_id", "notebook", *columns, "total", "max", "status", "reason", "complete", "similar_to"]]
+    similar = similar or {}
     for sub in subs:
         result = results[sub.notebook][sub.student_id]
         qs = {q["grade_id"]: q for q in result["questions"]}
@@ -162,7 +168,8 @@ def grades_table(book: Gradebook, notebook: str | None = None) -> list[list[str]
         rows.append([to_spreadsheet(sub.student_id), sub.notebook,
                      *[fmt_points(qs[c]["points"]) if c in qs else "" for c in columns],
                      fmt_points(result["partial"]), fmt_points(sub.max_points) if sub.max_points else "",
-                     sub.status, to_spreadsheet(result["reason"]), complete])
+                     sub.status, to_spreadsheet(result["reason"]), complete,
+                     to_spreadsheet("; ".join(similar.get((sub.student_id, sub.notebook), [])))])
     return rows
 
 
@@ -403,10 +410,13 @@ def write_reports(book: Gradebook, out_dir: Path, notebooks_with_essays: list[st
     from course.grading.exports import write_exports
     from course.grading.stats import write_statistics
 
+    from course.grading.similarity import similar_to, write_similarity
+
     out_dir = Path(out_dir)
-    write_atomic(out_dir / "grades.csv", _csv(grades_table(book)))
+    similar = similar_to(write_similarity(book, out_dir))  # similarity.csv/.html; flags for the rows
+    write_atomic(out_dir / "grades.csv", _csv(grades_table(book, similar=similar)))
     for notebook in book.notebooks():
-        write_atomic(out_dir / "by_notebook" / f"{notebook}.csv", _csv(grades_table(book, notebook)))
+        write_atomic(out_dir / "by_notebook" / f"{notebook}.csv", _csv(grades_table(book, notebook, similar)))
     questions = book.question_scores()
     manual = book.manual_scores()
     for sub in book.submissions():

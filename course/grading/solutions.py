@@ -17,10 +17,12 @@ import nbformat
 from course.release.nbgrader_format import (
     BEGIN_HIDDEN,
     END_HIDDEN,
+    check_points,
     is_explanation,
     nbgrader_meta,
     release_cell_source,
     split_essay_solution,
+    validate_notebook,
 )
 from course.release.nbgrader_format import FormatError as SolutionError
 
@@ -161,6 +163,9 @@ def load_exercise(path: Path, placeholders: dict[str, str] | None = None) -> Exe
         nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
     except Exception as exc:  # noqa: BLE001 - any parse failure is the same problem for us
         raise SolutionError(f"{path}: not a readable notebook ({exc})") from exc
+    # The same rules as `course release` (nbgrader's): a solution it would refuse is refused
+    # here, before any submission runs, with the same one-line message.
+    validate_notebook(nb, path.name)
     cells: list[SpecCell] = []
     seen: set[str] = set()
     # Worked explanations are not in the student's copy: leave them out so positions match it.
@@ -181,7 +186,7 @@ def load_exercise(path: Path, placeholders: dict[str, str] | None = None) -> Exe
             kwargs["placeholder"] = placeholder if placeholder is not None else release_cell_source(
                 source, cell.cell_type, f"{path.name}, cell {position + 1}")
         if role in (TEST, ESSAY):
-            kwargs["points"] = float(meta.get("points", 0) or 0)
+            kwargs["points"] = check_points(meta.get("points"), f"{path.name}: grade cell {grade_id!r}")
         if role == TEST:
             kwargs["segments"] = runnable_segments(split_test_segments(source), source)
         if role == ESSAY:
@@ -223,6 +228,10 @@ def load_exercises(solutions_dir: Path, exercises_dir: Path | None = None) -> li
     specs = []
     for path in sorted(Path(solutions_dir).glob("*_exercises.ipynb")):
         released = Path(exercises_dir) / path.name if exercises_dir else None
-        placeholders = released_placeholders(released) if released and released.is_file() else None
+        try:
+            placeholders = released_placeholders(released) if released and released.is_file() else None
+        except Exception as exc:  # noqa: BLE001 - one line, not a traceback
+            raise SolutionError(f"{released}: the released copy is not a readable notebook "
+                                f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from None
         specs.append(load_exercise(path, placeholders))
     return specs

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 
+from course.release.nbgrader_format import submission_problem
 from course.grading.solutions import LOCKED, PROSE, TEST, ExerciseSpec, nbgrader_meta, split_test_segments
 
 #: Folder names never taken for student folders or notebook folders.
@@ -118,6 +119,9 @@ def read_notebook(raw: bytes) -> nbformat.NotebookNode:
             raise CorruptNotebook(f"cell {index} has no source text")
         if not isinstance(cell.get("metadata", {}), dict):
             cell["metadata"] = {}
+    problem = submission_problem(nb)  # the same module as release's rules (nbgrader_format)
+    if problem:
+        raise CorruptNotebook(f"broken nbgrader metadata: {problem}")
     return nb
 
 

@@ -9,10 +9,15 @@ Two pieces of arithmetic follow.
 
 - **The cost of concluding** (US side): votes needed = ceil(2/3 × senators present). In the
   117th Congress (January 2022) the Senate was split 50 Republicans to 48 Democrats plus 2
-  independents caucusing with them (facts.md §3); with all 100 present a treaty needs 67 votes,
-  so at least 17 senators from outside the Democratic caucus even if all 50 vote yes. Executive
-  (intergovernmental) agreements and political declarations need no two-thirds vote — the
-  basis of the article's "intergovernmental agreement" idea. (Putnam, "Diplomacy and Domestic
+  independents caucusing with them (U.S. Senate, "Party Division", senate.gov); with all 100
+  present a treaty needs 67 votes, so at least 17 senators from outside the Democratic caucus
+  even if all 50 vote yes. Executive (intergovernmental) agreements and political declarations
+  need no two-thirds vote — the basis of the article's "intergovernmental agreement" idea. But
+  the Arms Control and Disarmament Act (22 U.S.C. §2573(b)) adds a rule: no action may
+  "obligate the United States to reduce or limit the Armed Forces or armaments of the United
+  States in a militarily significant manner" except by treaty or "further affirmative
+  legislation" — so a *binding* arms-limitation agreement needs a treaty or a statute (majorities
+  in both houses), and only a *political* commitment avoids Congress altogether. (Putnam, "Diplomacy and Domestic
   Politics: The Logic of Two-Level Games", International Organization 42(3), 1988: the size of
   the domestic "win-set" constrains what a negotiator can sign.)
 
@@ -42,7 +47,7 @@ import pandas as pd
 SENATE_SIZE = 100
 
 SENATE_JANUARY_2022 = {"Republicans": 50, "Democrats": 48, "Independents (caucusing with the Democrats)": 2}
-"""117th Congress, January 2022 (facts.md §3): a 50-50 Senate; the Vice President breaks ties."""
+"""117th Congress, January 2022 (U.S. Senate, "Party Division"): a 50-50 Senate; the Vice President breaks ties."""
 
 EXIT_EVENTS = ("notice of withdrawal", "suspension", "halted participation", "withdrawal effective", "declared void")
 """Events counted as a unilateral exit step."""
@@ -56,11 +61,14 @@ LEGAL_FORMS = {
         "legally binding": True,
     },
     "intergovernmental (executive) agreement": {
-        "to conclude (US)": "no two-thirds Senate vote (facts.md s. 3); concluded by the executive",
+        "to conclude (US)": (
+            "no two-thirds Senate vote; but if it binds the US to limit its armaments in a militarily "
+            "significant manner, a statute passed by Congress (22 U.S.C. s. 2573(b))"
+        ),
         "legally binding": True,
     },
     "political declaration or commitment": {
-        "to conclude (US)": "no ratification; a statement by the executive or an alliance decision",
+        "to conclude (US)": "no ratification and no act of Congress; a statement by the executive or an alliance decision",
         "legally binding": False,
     },
 }

@@ -61,8 +61,8 @@ def waves(members: pd.DataFrame) -> pd.DataFrame:
     """One row per accession wave: year, date, countries, size, and Moscow's leaders.
 
     Columns: ``wave_year``, ``accession_date`` (the first of the wave), ``countries`` (a
-    comma-separated, sorted string), ``n_countries``, ``moscow_leader``,
-    ``moscow_head_of_government``.
+    comma-separated, sorted string), ``n_countries``, ``moscow_top_office``,
+    ``moscow_paramount_leader``, ``moscow_head_of_government``.
     """
     accessions = members[members["accession_type"] == "accession"]
     grouped = accessions.sort_values("country").groupby("wave_year", sort=True)
@@ -70,7 +70,8 @@ def waves(members: pd.DataFrame) -> pd.DataFrame:
         accession_date=("accession_date", "min"),
         countries=("country", lambda names: ", ".join(names)),
         n_countries=("country", "size"),
-        moscow_leader=("moscow_leader", "first"),
+        moscow_top_office=("moscow_top_office", "first"),
+        moscow_paramount_leader=("moscow_paramount_leader", "first"),
         moscow_head_of_government=("moscow_head_of_government", "first"),
     )
     return table.reset_index()
@@ -96,18 +97,23 @@ def waves_on_watch(
     *,
     before: AsOf,
     n: int = 5,
-    offices: Iterable[str] = ("moscow_leader", "moscow_head_of_government"),
+    offices: Iterable[str] = ("moscow_top_office", "moscow_head_of_government"),
 ) -> int:
     """How many of the ``n`` most recent waves before ``before`` had ``leader`` in one of ``offices``.
 
     Trenin (Jan 2022): "Of the five most recent waves of NATO expansion, four of them happened
     on Putin's watch." Whether that holds depends on the offices counted: with the head of
-    government included, 2009 (Putin as prime minister under Medvedev) counts.
+    government included, 2009 (Putin as prime minister under Medvedev) counts; so it does with
+    ``offices=["moscow_paramount_leader"]``, the reading that Putin stayed the paramount leader in
+    the 2008-12 tandem. With ``["moscow_top_office"]`` (the president) it does not.
     """
     table = recent_waves(members, before, n)
     offices = list(offices)
     if not offices:
-        raise ValueError("name at least one office: 'moscow_leader' or 'moscow_head_of_government'")
+        raise ValueError(
+            "name at least one office: 'moscow_top_office', 'moscow_paramount_leader' "
+            "or 'moscow_head_of_government'"
+        )
     for office in offices:
         if office not in table.columns:
             raise ValueError(f"unknown office {office!r}")

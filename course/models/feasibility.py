@@ -21,9 +21,9 @@ reports the weights actually used so a view can say so.
 Agreement with the article: the article's verdicts are coded 0-4 in
 ``course/data/proposals.csv`` (``verdict_score``; see :data:`course.data.catalog.VERDICT_SCORES`).
 :func:`rank_agreement` compares the model's F with those codes by Spearman's rank correlation
-(Pearson correlation of average ranks) and Kendall's tau-b (Kendall, "A new measure of rank
-correlation", *Biometrika* 30, 1938; tau-b corrects for ties, which the 5-level verdicts have
-many of). :func:`disagreements` lists the proposals the model ranks outside the block of ranks the
+(Pearson correlation of average ranks) and Kendall's tau-b (Kendall, "The treatment of ties in ranking problems",
+*Biometrika* 33, 1945; his tau of 1938, "A new measure of rank correlation", *Biometrika* 30,
+has no tie correction; tau-b corrects for ties, which the 5-level verdicts have many of). :func:`disagreements` lists the proposals the model ranks outside the block of ranks the
 article's (tied) verdict gives them, by more than a tolerance.
 
 The model is a teaching device: it makes a judgement explicit and arguable; it does not
@@ -163,7 +163,7 @@ def spearman(x: Sequence[float], y: Sequence[float]) -> float:
 
 
 def kendall_tau_b(x: Sequence[float], y: Sequence[float]) -> float:
-    """Kendall's tau-b (Kendall 1938, with the tie correction of tau-b), via pandas and SciPy.
+    """Kendall's tau-b (Kendall 1945, the tie-corrected form of his 1938 tau), via pandas and SciPy.
 
     tau_b = (C - D) / sqrt((n0 - n1)(n0 - n2)), with C concordant and D discordant pairs,
     n0 = n(n-1)/2 and n1, n2 the pairs tied in x and in y. ``nan`` when either side is constant.

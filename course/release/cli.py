@@ -27,7 +27,10 @@ def release(check: bool, solutions: Path, exercises: Path) -> None:
         raise click.UsageError(f"no solutions folder at {solutions} (run from the course's top folder)")
     try:
         report = run_release(solutions, exercises, check=check)
-    except (FormatError, FileNotFoundError, RuntimeError) as exc:
+    except FormatError as exc:  # a solution nbgrader would refuse: one line naming the cell
+        click.echo(f"course release: {exc}", err=True)
+        sys.exit(1)
+    except (FileNotFoundError, RuntimeError) as exc:
         click.echo(f"course release: {exc}", err=True)
         sys.exit(2)
     for path in report.written:

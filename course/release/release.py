@@ -9,6 +9,7 @@ import nbformat
 
 from course.release.answer_keys import dumps, record_answer_keys
 from course.release.exercise import make_exercise
+from course.release.nbgrader_format import FormatError, validate_notebook
 from course.selfcheck import keys_dir
 
 
@@ -24,8 +25,19 @@ def solution_notebooks(solutions: Path) -> list[Path]:
     return sorted(p for p in solutions.glob("*.ipynb") if not p.name.startswith("."))
 
 
+def read_solution(solution_path: Path) -> nbformat.NotebookNode:
+    """A solution notebook, validated as nbgrader would (:class:`FormatError` if it is refused)."""
+    try:
+        nb = nbformat.read(solution_path, as_version=4)
+    except Exception as exc:  # noqa: BLE001 - not JSON, not a notebook: one line, no traceback
+        raise FormatError(f"{solution_path.name}: not a readable notebook "
+                          f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from None
+    validate_notebook(nb, solution_path.name)
+    return nb
+
+
 def exercise_text(solution_path: Path) -> str:
-    nb = nbformat.read(solution_path, as_version=4)
+    nb = read_solution(solution_path)
     return nbformat.writes(make_exercise(nb, solution_path.name)) + "\n"
 
 
@@ -41,6 +53,8 @@ def release(solutions: Path, exercises: Path, keys: Path | None = None, *, check
     sources = solution_notebooks(solutions)
     if not sources:
         raise FileNotFoundError(f"no solution notebooks in {solutions}")
+    for source in sources:  # every notebook is checked before anything is run or written
+        read_solution(source)
     expected: dict[Path, str] = {}
     for source in sources:
         expected[exercises / source.name] = exercise_text(source)

@@ -19,6 +19,7 @@ Importing this package also sets the course's display defaults in IPython
 matplotlib uses the Okabe-Ito colour cycle.
 """
 
+from course.widgets.afterwards import ForecastScorer
 from course.widgets.base import Explorer
 from course.widgets.enlargement import EnlargementExplorer
 from course.widgets.evolution import CoercionCalculator, TimelineExplorer
@@ -29,5 +30,5 @@ from course.widgets.unbundling import PackageVsTracksExplorer
 
 use_course_display()
 
-__all__ = ["CoercionCalculator", "EnlargementExplorer", "Explorer", "FeasibilityExplorer", "MoratoriumExplorer", "PackageVsTracksExplorer",
+__all__ = ["CoercionCalculator", "EnlargementExplorer", "Explorer", "FeasibilityExplorer", "ForecastScorer", "MoratoriumExplorer", "PackageVsTracksExplorer",
            "TimelineExplorer"]
