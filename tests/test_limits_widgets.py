@@ -180,8 +180,10 @@ def test_moratorium_explorer_state_and_values():
 def test_moratorium_explorer_follows_the_controls():
     explorer = MoratoriumExplorer()
     explorer.controls["use_horizon"].value = True       # the checkbox enables the horizon slider
-    assert explorer.horizon == 30 and not explorer.controls["horizon"].disabled
-    assert explorer.share == 1.0                         # 49 years is beyond a 30-year horizon
+    # the lesson plan's 25 years (docs/lesson_plans/04_limits.md, section 5)
+    assert explorer.horizon == 25 and not explorer.controls["horizon"].disabled
+    assert explorer.share == 1.0                         # 49 years is beyond a 25-year horizon
+    assert explorer.table[10] == pytest.approx(discounting.share_of_never(10, 0.05, 25))
     explorer.controls["use_horizon"].value = False
     explorer.controls["rate"].value = 0.0
     assert explorer.share == 0.0 and "0.000 of 'never'" in explorer.summary()

@@ -9,6 +9,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from course.widgets import style
+
 
 class Explorer:
     """Base class for the course's interactive explorers.
@@ -19,6 +21,13 @@ class Explorer:
     - ``compute()`` → the model's result for the current ``state`` (call pure functions only);
     - ``render_html(result)`` → HTML for the view;
     - ``render_text(result)`` → a plain-text summary (shown without a front end).
+
+    Optionally ``_layout_controls()`` → the widgets that hold the controls (default: one row that
+    wraps), and ``alt_text(result)`` → the text alternative of the view (default: the summary).
+
+    Every view carries its text alternative: the view is a ``role="group"`` labelled with the
+    explorer's title and holds a visually hidden description of what it shows (read by screen
+    readers, not drawn); charts inside it are ``role="img"`` with an ``aria-label``.
 
     ``state`` returns the controls' values as plain Python values; ``set(**values)`` changes
     several at once and redraws once. ``result`` is the latest model result.
@@ -33,13 +42,20 @@ class Explorer:
         self._holding = False
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        header = [widgets.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
-        self.widget = widgets.VBox(
-            header + [widgets.HBox(list(self.controls.values()), layout={"flex_flow": "row wrap"}), self.view]
-        )
-        self.widget.add_class("course-explorer")  # found by the browser test (tests/test_browser.py)
-        self.view.add_class("course-explorer-view")
+        self.widget = self._compose(self._layout_controls())
         self.redraw()
+
+    def _layout_controls(self) -> list[widgets.Widget]:
+        """The widgets that hold the controls, between the title and the view (override to group)."""
+        return [widgets.HBox(list(self.controls.values()), layout={"flex_flow": "row wrap", "max_width": "100%"})]
+
+    def _compose(self, middle: list[widgets.Widget]) -> widgets.VBox:
+        """Title, ``middle`` (the controls), view: the explorer's widget, marked for the browser test."""
+        header = [widgets.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
+        box = widgets.VBox(header + list(middle) + [self.view], layout={"max_width": "100%"})
+        box.add_class("course-explorer")  # found by the browser test (tests/test_browser.py)
+        self.view.add_class("course-explorer-view")
+        return box
 
     # -- to implement -------------------------------------------------------------------
     def _make_controls(self) -> dict[str, widgets.Widget]:  # pragma: no cover - abstract
@@ -102,8 +118,26 @@ class Explorer:
         """Recompute and redraw the view; records the time taken in ``last_redraw_ms``."""
         start = time.perf_counter()
         self.result = self.compute()
-        self.view.value = self.render_html(self.result)
+        self.view.value = self._accessible(self.render_html(self.result))
         self.last_redraw_ms = (time.perf_counter() - start) * 1000
+
+    def _accessible(self, markup: str) -> str:
+        """The view's HTML inside a labelled group with its text alternative (visually hidden). The
+        group draws its own white background under dark text, so the contrast the tests measure
+        holds in JupyterLab's dark theme too."""
+        label = html.escape(self.title or type(self).__name__, quote=True)
+        return (f"<div role='group' aria-label='{label}' style='position:relative;color:{style.TEXT};"
+                f"background:{style.BACKGROUND}'>"
+                f"{style.visually_hidden(self.alt_text(self.result))}{markup}</div>")
+
+    def alt_text(self, result: Any) -> str:
+        """The text alternative of the view for ``result`` (default: the text summary)."""
+        return self.render_text(result)
+
+    @property
+    def description(self) -> str:
+        """The text alternative of what the view shows now (what a screen reader reads)."""
+        return self.alt_text(self.result)
 
     def summary(self) -> str:
         """The text summary of the current result."""

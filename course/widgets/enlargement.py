@@ -10,19 +10,22 @@ import pandas as pd
 
 from course import data
 from course.models import enlargement as model
+from course.widgets import style
 from course.widgets.base import Explorer
-from course.widgets.tilemap import TILE_ALIASES, legend_html, tile_grid_html
+from course.widgets.tilemap import TILE_ALIASES, legend_html, members_table_html, tile_grid_html
 
+# Okabe-Ito colours (colour-blind safe, :mod:`course.widgets.style`); tile labels are drawn in black
+# or white, whichever contrasts more (every pair at least 4.5:1, tested).
 CATEGORY_COLOURS = {
-    "founding member": "#1f4e79",
-    "Cold War accession": "#4f81bd",
-    "former Warsaw Pact state": "#e69138",
-    "former Soviet republic": "#cc0000",
-    "former Yugoslav republic": "#6aa84f",
-    "formerly non-aligned": "#8e7cc3",
+    "founding member": style.OKABE_ITO["blue"],
+    "Cold War accession": style.OKABE_ITO["sky blue"],
+    "former Warsaw Pact state": style.OKABE_ITO["orange"],
+    "former Soviet republic": style.OKABE_ITO["vermillion"],
+    "former Yugoslav republic": style.OKABE_ITO["bluish green"],
+    "formerly non-aligned": style.OKABE_ITO["reddish purple"],
 }
-RUSSIA_COLOUR = "#555555"
-NEW_OUTLINE = "#ffd700"
+RUSSIA_COLOUR = style.MUTED
+NEW_OUTLINE = style.OKABE_ITO["black"]   # joined in the chosen year: a thick black outline, bold label
 
 
 class EnlargementExplorer(Explorer):
@@ -63,7 +66,8 @@ class EnlargementExplorer(Explorer):
         return {
             "year": widgets.IntSlider(
                 value=self._initial_year, min=self._range[0], max=self._range[1], step=1,
-                description="End of year", continuous_update=True, layout={"width": "420px"},
+                description="End of year", continuous_update=True, style={"description_width": "initial"},
+                layout={"width": "420px", "max_width": "100%"},
             )
         }
 
@@ -125,16 +129,32 @@ class EnlargementExplorer(Explorer):
             for category, n in result["counts"].items()
         )
         joined = ", ".join(result["joined_this_year"]) or "none"
+        year = result["year"]
+        label = (f"Tile map: NATO's {result['member_count']} member states at the end of {year}, coloured by "
+                 f"category; joined in {year}: {joined}. The same facts are in the table below the map.")
+        legend = legend_html({**CATEGORY_COLOURS, "Russia": RUSSIA_COLOUR, "not a member": style.EMPTY},
+                             outline=(f"joined in {year}", NEW_OUTLINE))
         return (
-            f"<div style='display:flex;gap:24px;align-items:flex-start;flex-wrap:wrap'>"
-            f"<div>{tile_grid_html(colours, outline=outline, titles=titles)}"
-            f"{legend_html({**CATEGORY_COLOURS, 'Russia': RUSSIA_COLOUR, 'not a member': '#e8e8e8'})}</div>"
-            f"<div style='font:13px sans-serif'><p><b>{result['member_count']}</b> member states at the end of "
-            f"{result['year']}</p><p>Joined in {result['year']}: {html.escape(joined)} "
-            f"(outlined in gold)</p><table>{counts}</table>"
-            f"<p style='color:#555;max-width:280px'>Counts are of member rows; the former GDR "
+            f"<div style='display:flex;gap:20px;align-items:flex-start;flex-wrap:wrap'>"
+            f"<div>{tile_grid_html(colours, outline=outline, titles=titles, label=label)}{legend}"
+            f"{self._members_table(result)}</div>"
+            f"<div style='font:13px sans-serif;max-width:300px'><p><b>{result['member_count']}</b> member states "
+            f"at the end of {year}</p><p>Joined in {year}: {html.escape(joined)} (outlined in black)</p>"
+            f"<table>{counts}</table>"
+            f"<p style='color:{style.MUTED}'>Counts are of member rows; the former GDR "
             f"(1990) is counted as a former Warsaw Pact state but is not a separate member.</p></div></div>"
         )
+
+    def _members_table(self, result: dict) -> str:
+        rows = [(row.country, f"{row.accession_date:%d %b %Y}", row.category)
+                for row in result["rows"].sort_values(["accession_date", "country"]).itertuples()]
+        return members_table_html(rows, ("member", "joined", "category"),
+                                  caption=f"NATO at the end of {result['year']}: members by date of joining",
+                                  summary="The map as a table (members by year)")
+
+    def alt_text(self, result: dict) -> str:
+        return (self.render_text(result) + " Members: " + ", ".join(result["members"]) + "."
+                if result["members"] else self.render_text(result))
 
     def render_text(self, result: dict) -> str:
         lines = [

@@ -14,11 +14,19 @@ from course import data
 from course.data.catalog import TIMELINE_CATEGORIES
 from course.models import coercion
 from course.models import timeline as model
+from course.widgets import style
 from course.widgets.base import Explorer
 
-# Okabe-Ito palette (colour-blind safe), one colour per category.
+# Okabe-Ito palette (colour-blind safe), one colour per category. The colours mark dots and swatches
+# (with a dark rim); text stays in the body colour, since orange, sky blue and yellow are below 4.5:1 on white.
 COLOURS = dict(zip(TIMELINE_CATEGORIES, (
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")))
+
+
+def _swatch(category: str) -> str:
+    return (f"<span aria-hidden='true' style='display:inline-block;width:9px;height:9px;border-radius:50%;"
+            f"border:1px solid {style.TEXT};background:{COLOURS[category]}'></span>")
+MONTH_STYLE = {"description_width": "90px"}  # "to (end of)" uncut
 MONTHS = [p.strftime("%Y-%m") for p in pd.period_range("1990-01", "2026-12", freq="M")]
 
 
@@ -62,9 +70,9 @@ class TimelineExplorer(Explorer):
         start = self._initial
         controls: dict[str, widgets.Widget] = {
             "start": widgets.SelectionSlider(options=MONTHS, value=start["start"], description="from",
-                                             layout={"width": "420px"}),
+                                             style=MONTH_STYLE, layout={"width": "440px", "max_width": "100%"}),
             "end": widgets.SelectionSlider(options=MONTHS, value=start["end"], description="to (end of)",
-                                           layout={"width": "420px"}),
+                                           style=MONTH_STYLE, layout={"width": "440px", "max_width": "100%"}),
         }
         for category in TIMELINE_CATEGORIES:
             controls[category] = widgets.Checkbox(value=category in start["categories"], description=category,
@@ -135,29 +143,32 @@ class TimelineExplorer(Explorer):
     # -- views ----------------------------------------------------------------------------
     def render_html(self, r: dict) -> str:
         if r["error"]:
-            return f"<p style='font:13px sans-serif;color:#a00'>{html.escape(r['error'])}: no events.</p>"
+            return f"<p style='font:13px sans-serif;color:{style.TEXT_VERMILLION}'>{html.escape(r['error'])}: no events.</p>"
         width, row_h, left = 760, 18, 100
         shown = [c for c in TIMELINE_CATEGORIES if c in self.categories]
         span = max((r["end"] - r["start"]).days, 1)
         height = row_h * max(len(shown), 1) + 30
-        parts = [f"<svg role='img' width='{width}' height='{height}' style='font:11px sans-serif'>",
+        label = (f"Timeline chart: {len(r['events'])} events from {r['start'].date()} to {r['end'].date()}, one row "
+                 f"per category; they are listed in the table below the chart.")
+        parts = [f"<svg role='img' aria-label='{html.escape(label, quote=True)}' width='{width}' height='{height}' "
+                 f"style='font:11px sans-serif;max-width:100%' fill='{style.TEXT}'>",
                  f"<title>Timeline chart: {len(r['events'])} events from {r['start'].date()} to {r['end'].date()}"
                  f"</title>"]
         for i, category in enumerate(shown):
             y = 12 + i * row_h
             parts.append(f"<text x='0' y='{y + 4}'>{category}</text>"
-                         f"<line x1='{left}' y1='{y}' x2='{width - 10}' y2='{y}' stroke='#ddd'/>")
+                         f"<line x1='{left}' y1='{y}' x2='{width - 10}' y2='{y}' stroke='{style.RULE}'/>")
         for event in r["events"]:
             x = left + (pd.Timestamp(event["date"]) - r["start"]).days / span * (width - left - 10)
             y = 12 + shown.index(event["category"]) * row_h
-            parts.append(f"<circle cx='{x:.1f}' cy='{y}' r='4' fill='{COLOURS[event['category']]}'>"
+            parts.append(f"<circle cx='{x:.1f}' cy='{y}' r='4' fill='{COLOURS[event['category']]}' stroke='{style.TEXT}' stroke-width='0.5'>"
                          f"<title>{event['date']}: {html.escape(event['event'])}</title></circle>")
         base = height - 6
         parts.append(f"<text x='{left}' y='{base}'>{r['start'].date()}</text>"
                      f"<text x='{width - 10}' y='{base}' text-anchor='end'>{r['end'].date()}</text></svg>")
         rows = "".join(
-            f"<tr><td>{e['date']}</td><td style='color:{COLOURS[e['category']]}'>&#9679; {e['category']}</td>"
-            f"<td>{html.escape(e['event'])}</td><td style='color:#555'>{html.escape(e['source'])}</td></tr>"
+            f"<tr><td style='white-space:nowrap'>{e['date']}</td><td style='white-space:nowrap'>{_swatch(e['category'])} {e['category']}</td>"
+            f"<td>{html.escape(e['event'])}</td><td style='color:{style.MUTED}'>{html.escape(e['source'])}</td></tr>"
             for e in r["events"])
         table = ("<div style='max-height:260px;overflow-y:auto'><table style='font:12px sans-serif'>"
                  "<tr><th>date</th><th>category</th><th>event</th><th>source</th></tr>" + rows + "</table></div>")
@@ -200,8 +211,8 @@ class CoercionCalculator(Explorer):
         super().__init__()
 
     def _make_controls(self) -> dict[str, widgets.Widget]:
-        s, style = self._initial, {"description_width": "150px"}
-        layout = {"width": "420px"}
+        s, style = self._initial, {"description_width": "175px"}  # the longest label, 22 characters, uncut
+        layout = {"width": "460px", "max_width": "100%"}
         return {
             "benefit": widgets.FloatSlider(value=s["benefit"], min=0, max=self.LIMIT, step=1,
                                            description="benefit of resisting B", style=style, layout=layout),
@@ -240,14 +251,14 @@ class CoercionCalculator(Explorer):
         return float(self.result["cost_threshold"])
 
     def render_html(self, r: dict) -> str:
-        verdict = ("<b style='color:#009E73'>concedes</b>" if r["concedes"]
-                   else "<b style='color:#D55E00'>resists</b>")
+        verdict = (f"<b style='color:{style.TEXT_GREEN}'>concedes</b>" if r["concedes"]
+                   else f"<b style='color:{style.TEXT_VERMILLION}'>resists</b>")
         threshold = "no cost is enough (p(C) = 0)" if math.isinf(r["cost_threshold"]) else f"{r['cost_threshold']:.1f}"
         return ("<div style='font:13px sans-serif'>"
                 f"<p>Value of resisting B&middot;p(B) &minus; C&middot;p(C) = <b>{r['resist']:.2f}</b>; "
                 f"value of conceding V = <b>{r['concede']:.2f}</b>: the target {verdict}.</p>"
                 f"<p>Threatened cost at which it would concede (other terms fixed): {threshold}.</p>"
-                "<p style='color:#555'>Left out: the coercer's costs and credibility, reputation and "
+                f"<p style='color:{style.MUTED}'>Left out: the coercer's costs and credibility, reputation and "
                 "audience costs, domestic politics, several rounds, private information, escalation.</p></div>")
 
     def render_text(self, r: dict) -> str:

@@ -14,11 +14,16 @@ import pandas as pd
 
 from course import data
 from course.models import feasibility as model
+from course.widgets import style
 from course.widgets.base import Explorer
 
 WEIGHT_MAX = 10.0
 SLIDER_STYLE = {"description_width": "100px"}
-VERDICT_COLOURS = {0: "#cc0000", 1: "#e69138", 2: "#f1c232", 3: "#6aa84f", 4: "#1f4e79"}
+# Okabe-Ito (colour-blind safe): verdict 0 (least feasible) to 4; the marker is drawn beside the
+# verdict's text, which stays in the body colour.
+VERDICT_COLOURS = {0: style.OKABE_ITO["vermillion"], 1: style.OKABE_ITO["orange"], 2: style.OKABE_ITO["yellow"],
+                   3: style.OKABE_ITO["bluish green"], 4: style.OKABE_ITO["blue"]}
+BAR_COLOUR = style.OKABE_ITO["blue"]
 
 
 class FeasibilityExplorer(Explorer):
@@ -59,16 +64,23 @@ class FeasibilityExplorer(Explorer):
         self._initial_proposal = self._check_proposal(self._ids[0] if proposal is None else proposal)
         self._tolerance = _check_tolerance(tolerance)
         super().__init__()
-        header = [widgets.HTML(f"<b>{html.escape(self.title)}</b>")]
+
+    def _layout_controls(self) -> list[widgets.Widget]:
+        """Two panels side by side (they stack when the window is narrow): the scores of the chosen
+        proposal, and the weights."""
         scoring = widgets.VBox(
-            [widgets.HTML("<b>Score a proposal</b> (0-10; 10 always favours agreement)"), self.controls["proposal"]]
-            + [self.controls[f"score_{c}"] for c in self._criteria]
+            [widgets.HTML("<b>Scores</b> of the chosen proposal (0-10; 10 always favours agreement)")]
+            + [self.controls[f"score_{c}"] for c in self._criteria], layout={"width": "470px"}
         )
         weighting = widgets.VBox(
             [widgets.HTML("<b>Weights</b> (only their ratios matter)")]
-            + [self.controls[f"weight_{c}"] for c in self._criteria]
+            + [self.controls[f"weight_{c}"] for c in self._criteria], layout={"width": "340px"}
         )
-        self.widget = widgets.VBox(header + [widgets.HBox([scoring, weighting], layout={"gap": "24px"}), self.view])
+        # The dropdown has a row of its own, 900 px wide: the longest proposal (118 characters)
+        # is not cut at 1280x720.
+        return [self.controls["proposal"],
+                widgets.HBox([scoring, weighting], layout={"flex_flow": "row wrap", "gap": "4px 20px",
+                                                           "max_width": "100%"})]
 
     # -- construction -----------------------------------------------------------------------
     def _default_scores(self) -> dict[str, dict[str, float]]:
@@ -95,7 +107,8 @@ class FeasibilityExplorer(Explorer):
         controls: dict[str, widgets.Widget] = {
             "proposal": widgets.Dropdown(
                 options=[(self._labels[p], p) for p in self._ids], value=self._initial_proposal,
-                description="Proposal", layout={"width": "460px"}, style=SLIDER_STYLE,
+                description="Proposal", layout={"width": "900px", "max_width": "100%"},
+                style={"description_width": "80px"},
             )
         }
         for c in self._criteria:
@@ -247,25 +260,33 @@ class FeasibilityExplorer(Explorer):
             flag = ""
             if p in flagged:
                 arrow = "▲" if flagged[p]["direction"] == "model more optimistic" else "▼"
-                flag = f"<span title='{flagged[p]['direction']}' style='color:#b45f06'>{arrow} {flagged[p]['direction']}</span>"
+                flag = (f"<span title='{flagged[p]['direction']}' style='color:{style.TEXT_VERMILLION}'>{arrow} "
+                        f"{flagged[p]['direction'].replace('model ', '')}</span>")
             bold = "font-weight:bold;" if p == result["selected"] else ""
             rows.append(
                 f"<tr style='{bold}'><td style='text-align:right'>{position}</td>"
                 f"<td>{html.escape(self._labels[p])}</td>"
-                f"<td><div style='background:#4f81bd;height:10px;width:{f * 160:.0f}px'></div></td>"
-                f"<td style='text-align:right'>{f:.2f}</td>"
-                f"<td><span style='color:{VERDICT_COLOURS[verdict]}'>●</span> {html.escape(self._verdict_labels[p])}</td>"
-                f"<td style='text-align:right'>{_block(result['article_rank_ranges'][p])}</td><td>{flag}</td></tr>"
+                f"<td><div aria-hidden='true' style='background:{BAR_COLOUR};height:10px;width:{f * 120:.0f}px'>"
+                f"</div></td><td style='text-align:right'>{f:.2f}</td>"
+                f"<td style='white-space:nowrap'><span aria-hidden='true' style='display:inline-block;width:10px;"
+                f"height:10px;border-radius:50%;border:1px solid {style.MUTED};background:{VERDICT_COLOURS[verdict]}'>"
+                f"</span> {html.escape(self._verdict_labels[p])}</td>"
+                f"<td style='text-align:right'>{_block(result['article_rank_ranges'][p])}</td>"
+                f"<td style='white-space:nowrap'>{flag}</td></tr>"
             )
-        note = ("<p style='color:#b45f06'>All weights are 0: the model treats every criterion as "
+        note = (f"<p style='color:{style.TEXT_VERMILLION}'>All weights are 0: the model treats every criterion as "
                 "equally important.</p>" if result["all_weights_zero"] else "")
         return (
-            f"<div style='font:13px sans-serif'>{note}<p>Agreement with the article: Spearman's ρ = "
+            f"<div style='font:13px sans-serif'>{note}<p style='margin:4px 0'>Agreement with the article: Spearman's ρ = "
             f"<b>{_fmt(result['agreement']['spearman'])}</b>, Kendall's τ-b = "
             f"<b>{_fmt(result['agreement']['kendall'])}</b> (1 = same order; −1 = reversed). "
             f"{len(result['disagreements'])} proposal(s) more than {self._tolerance:g} place(s) outside the article's rank block.</p>"
-            f"<table><tr><th>#</th><th>proposal</th><th colspan='2'>feasibility F</th>"
-            f"<th>article's verdict</th><th>article ranks</th><th>disagreement</th></tr>{''.join(rows)}</table></div>"
+            # compact rows (12px, little padding): the whole explorer fits a 720-pixel slide
+            f"<style>.course-feasibility td,.course-feasibility th{{padding:0 4px;line-height:1.3}}</style>"
+            f"<table class='course-feasibility' style='font-size:12px;border-collapse:collapse'><tr><th>#</th>"
+            f"<th style='text-align:left'>proposal</th><th colspan='2'>feasibility F</th>"
+            f"<th>article's verdict</th><th>article's ranks</th><th>model vs article</th></tr>{''.join(rows)}"
+            f"</table></div>"
         )
 
     def render_text(self, result: dict) -> str:

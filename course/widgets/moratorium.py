@@ -3,12 +3,14 @@ who discounts the future and looks only so far ahead (model: :mod:`course.models
 
 from __future__ import annotations
 
+import html
 import math
 from typing import Any
 
 import ipywidgets as widgets
 
 from course.models import discounting as model
+from course.widgets import style
 from course.widgets.base import Explorer
 
 MAX_YEARS = 100
@@ -20,7 +22,15 @@ REFERENCE_LENGTHS = {
     49: "49 years (Trenin)",
     69: "69 years (Trenin)",
 }
-SLIDER_STYLE = {"description_width": "110px"}
+# Wide enough for the longest description ("moratorium (years)") at JupyterLab's font size, so no label
+# is cut at 1280x720; every slider is 460 px wide.
+SLIDER_STYLE = {"description_width": "150px"}
+SLIDER_LAYOUT = {"width": "460px", "max_width": "100%"}
+#: The horizon slider's starting value (used when "limited horizon" is ticked): the lesson plan's
+#: 25 years (docs/lesson_plans/04_limits.md, section 5).
+DEFAULT_HORIZON = 25
+SHARE_COLOUR = style.OKABE_ITO["vermillion"]   # the chosen moratorium
+CURVE_COLOUR = style.OKABE_ITO["blue"]         # the other lengths
 
 
 class MoratoriumExplorer(Explorer):
@@ -65,18 +75,18 @@ class MoratoriumExplorer(Explorer):
     def _make_controls(self) -> dict[str, widgets.Widget]:
         start = self._initial
         return {
-            "years": widgets.IntSlider(value=start["years"], min=0, max=MAX_YEARS, description="moratorium (yrs)",
-                                       style=SLIDER_STYLE, layout={"width": "420px"}),
+            "years": widgets.IntSlider(value=start["years"], min=0, max=MAX_YEARS, description="moratorium (years)",
+                                       style=SLIDER_STYLE, layout=SLIDER_LAYOUT),
             "rate": widgets.FloatSlider(value=start["rate"], min=0.0, max=MAX_RATE, step=0.005,
                                         readout_format=".3f", description="discount rate",
-                                        style=SLIDER_STYLE, layout={"width": "420px"}),
+                                        style=SLIDER_STYLE, layout=SLIDER_LAYOUT),
             "use_horizon": widgets.Checkbox(value=start["horizon"] is not None, description="limited horizon",
-                                            indent=False, layout={"width": "140px"}),
-            "horizon": widgets.IntSlider(value=start["horizon"] or 30, min=1, max=MAX_YEARS,
-                                         description="horizon (yrs)", style=SLIDER_STYLE,
-                                         layout={"width": "420px"}),
+                                            indent=False, layout={"width": "160px"}),
+            "horizon": widgets.IntSlider(value=start["horizon"] or DEFAULT_HORIZON, min=1, max=MAX_YEARS,
+                                         description="horizon (years)", style=SLIDER_STYLE,
+                                         layout=SLIDER_LAYOUT),
             "compounding": widgets.ToggleButtons(options=list(model.COMPOUNDING), value=start["compounding"],
-                                                 description="compounding", style={"button_width": "90px"}),
+                                                 description="compounding", style={"button_width": "100px", "description_width": "150px"}),
         }
 
     def _sync_horizon(self) -> None:
@@ -155,7 +165,7 @@ class MoratoriumExplorer(Explorer):
     def render_html(self, r: dict) -> str:
         columns = "".join(
             f"<div title='{n} years: {s:.2f}' style='display:inline-block;width:9px;margin-right:2px;"
-            f"height:{s * 90:.0f}px;background:{'#cc0000' if n == r['years'] - r['years'] % 5 else '#4f81bd'}'></div>"
+            f"height:{s * 90:.0f}px;background:{SHARE_COLOUR if n == r['years'] - r['years'] % 5 else CURVE_COLOUR}'></div>"
             for n, s in r["curve"]
         )
         reference = "".join(
@@ -169,10 +179,11 @@ class MoratoriumExplorer(Explorer):
             "<div style='font:13px sans-serif;display:flex;gap:28px;flex-wrap:wrap;align-items:flex-end'>"
             f"<div><p>A moratorium of <b>{r['years']}</b> years at {r['rate']:.1%} ({r['compounding']}; {horizon}) "
             f"is worth <b>{r['share']:.1%}</b> of 'never'.</p>"
-            f"<div style='background:#eee;width:300px;height:16px'><div style='background:#cc0000;height:16px;"
+            f"<div aria-hidden='true' style='background:{style.EMPTY};width:300px;height:16px'><div style='background:{SHARE_COLOUR};height:16px;"
             f"width:{300 * r['share']:.0f}px'></div></div>{ninety}</div>"
-            f"<div><div style='height:92px;display:flex;align-items:flex-end'>{columns}</div>"
-            f"<div style='color:#555'>share of 'never', moratoria of 0-{MAX_YEARS} years (every 5)</div></div>"
+            f"<div><div role='img' aria-label='{html.escape(_curve_label(r), quote=True)}' "
+            f"style='height:92px;display:flex;align-items:flex-end'>{columns}</div>"
+            f"<div style='color:{style.MUTED}'>share of 'never', moratoria of 0-{MAX_YEARS} years (every 5)</div></div>"
             f"<div><table><tr><th>moratorium</th><th>share of 'never'</th></tr>{reference}</table></div></div>"
         )
 
@@ -186,3 +197,11 @@ class MoratoriumExplorer(Explorer):
 
 def _years(value: float) -> str:
     return "no finite moratorium (rate 0)" if math.isinf(value) else f"{value:.1f} years"
+
+
+def _curve_label(r: dict) -> str:
+    """The text alternative of the bar chart: its values at 20-year steps."""
+    points = "; ".join(f"{n} years {share:.2f}" for n, share in r["curve"] if n % 20 == 0)
+    return (f"Bar chart of the share of 'never' a moratorium is worth, 0 to {MAX_YEARS} years every 5, at "
+            f"{r['rate']:.1%}: {points}. The chosen length is highlighted.")
+

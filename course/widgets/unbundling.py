@@ -10,10 +10,16 @@ from typing import Any
 import ipywidgets as widgets
 
 from course.models import unbundling as model
+from course.widgets import style
 from course.widgets.base import Explorer
 
 MAX_ITEMS = 8
 SLIDER_STYLE = {"description_width": "70px"}
+# Okabe-Ito (colour-blind safe); bars are graphics beside their numbers, never the only carrier of a value.
+ITEM_COLOUR = style.OKABE_ITO["reddish purple"]
+DISTRIBUTION_COLOUR = style.OKABE_ITO["bluish green"]
+PACKAGE_COLOUR = style.OKABE_ITO["vermillion"]
+TRACKS_COLOUR = style.OKABE_ITO["blue"]
 
 
 class PackageVsTracksExplorer(Explorer):
@@ -145,14 +151,14 @@ class PackageVsTracksExplorer(Explorer):
 
         def bar(value: float, top: float, colour: str) -> str:
             width = 0 if top == 0 else 220 * value / top
-            return f"<div style='background:{colour};height:12px;width:{width:.0f}px'></div>"
+            return f"<div aria-hidden='true' style='background:{colour};height:12px;width:{width:.0f}px'></div>"
 
         items = "".join(
-            f"<tr><td>{html.escape(self._label(i))}</td><td>{p:.2f}</td><td>{bar(p, 1, '#8e7cc3')}</td></tr>"
+            f"<tr><td>{html.escape(self._label(i))}</td><td>{p:.2f}</td><td>{bar(p, 1, ITEM_COLOUR)}</td></tr>"
             for i, p in enumerate(r["probabilities"])
         )
         dist = "".join(
-            f"<tr><td>{k}</td><td>{q:.3f}</td><td>{bar(q, 1, '#6aa84f')}</td></tr>"
+            f"<tr><td>{k}</td><td>{q:.3f}</td><td>{bar(q, 1, DISTRIBUTION_COLOUR)}</td></tr>"
             for k, q in enumerate(r["distribution_tracks"])
         )
         lower, upper = r["frechet_bounds"]
@@ -161,14 +167,14 @@ class PackageVsTracksExplorer(Explorer):
             f"<div><table><tr><th>item</th><th colspan='2'>chance alone</th></tr>{items}</table></div>"
             "<div><table>"
             f"<tr><td><b>Package</b>: chance all {n} are agreed</td><td>{r['package_probability']:.3f}</td>"
-            f"<td>{bar(r['package_probability'], 1, '#cc0000')}</td></tr>"
+            f"<td>{bar(r['package_probability'], 1, PACKAGE_COLOUR)}</td></tr>"
             f"<tr><td>Package: expected items agreed (n × P(all))</td><td>{r['expected_agreements_package']:.2f}</td>"
-            f"<td>{bar(r['expected_agreements_package'], n, '#cc0000')}</td></tr>"
+            f"<td>{bar(r['expected_agreements_package'], n, PACKAGE_COLOUR)}</td></tr>"
             f"<tr><td><b>Tracks</b>: expected items agreed (Σ p)</td><td>{r['expected_agreements_tracks']:.2f}</td>"
-            f"<td>{bar(r['expected_agreements_tracks'], n, '#1f4e79')}</td></tr>"
+            f"<td>{bar(r['expected_agreements_tracks'], n, TRACKS_COLOUR)}</td></tr>"
             f"<tr><td>Tracks: chance of at least one</td><td>{r['at_least_one_tracks']:.3f}</td>"
-            f"<td>{bar(r['at_least_one_tracks'], 1, '#1f4e79')}</td></tr></table>"
-            f"<p style='color:#555;max-width:420px'>Linkage {r['linkage']:.2f}. Whatever the dependence "
+            f"<td>{bar(r['at_least_one_tracks'], 1, TRACKS_COLOUR)}</td></tr></table>"
+            f"<p style='color:{style.MUTED};max-width:420px'>Linkage {r['linkage']:.2f}. Whatever the dependence "
             f"between items, P(all) lies between {lower:.3f} and {upper:.3f} (Fréchet bounds).</p></div>"
             f"<div><table><tr><th>k agreed on tracks</th><th colspan='2'>probability</th></tr>{dist}</table></div></div>"
         )
