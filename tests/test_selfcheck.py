@@ -268,3 +268,14 @@ def test_obfuscation_round_trips():
     text = "Ünïcode — and a long text " * 20
     blob = obfuscate(text, "nb", "q1")
     assert reveal(blob, "nb", "q1") == text and "long" not in blob
+
+
+def test_a_demonstration_checker_does_not_record_progress(keyed, tmp_path, monkeypatch):
+    from course.selfcheck import progress
+    monkeypatch.setenv(progress.PROGRESS_ENV, str(tmp_path / "p.json"))
+    demo = Checker("demo", record=False)
+    demo._keys = keyed.keys
+    demo("q1", 6)
+    assert not (tmp_path / "p.json").exists()
+    keyed("q1", 6)
+    assert progress.load()["demo"]["q1"]["status"] == "not right yet"

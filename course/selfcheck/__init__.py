@@ -84,8 +84,11 @@ class Checker:
     ``check.results`` and ``check.progress()`` prints a summary.
     """
 
-    def __init__(self, notebook: str) -> None:
+    def __init__(self, notebook: str, *, record: bool = True) -> None:
+        """``record=False`` for demonstrations outside the exercise notebook: checks are then
+        not written to the progress file."""
         self.notebook = notebook
+        self.record = record
         self.results: dict[str, CheckResult] = {}
         self._keys: dict[str, dict] | None = None
         self._given_up: set[str] = set()
@@ -106,7 +109,7 @@ class Checker:
             return None
         result = self.evaluate(question, value, hint=hint)
         self.results[question] = result
-        if result.status in _progress.STATUSES:
+        if self.record and result.status in _progress.STATUSES:
             _progress.record(self.notebook, question, result.status)
         print(result.message)
         return None
