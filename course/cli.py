@@ -25,11 +25,50 @@ def handouts(out, html_only: bool) -> None:
     click.echo(f"wrote {len(files)} files to {out}")
 
 
+@click.command()
+def progress() -> None:
+    """Show your self-check progress across the course: per exercise notebook, which questions are
+    right, not right yet and not yet answered (kept between sessions; no answers are stored)."""
+    from course.selfcheck.progress import progress_text
+
+    click.echo(progress_text())
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="Only say which notebooks would be saved aside.")
+def update(dry_run: bool) -> None:
+    """Get the new version of the course (git pull), first copying your changed notebooks (answers
+    and outputs) to my-work/<date-time>/ so that they never block the update or get lost."""
+    from pathlib import Path
+
+    from course.update import HAND_UPDATE, UpdateError, is_checkout, plan
+    from course.update import update as run_update
+
+    root = Path.cwd()
+    if not is_checkout(root):
+        click.echo(HAND_UPDATE)
+        raise SystemExit(1)
+    try:
+        if dry_run:
+            todo = plan(root)
+        else:
+            todo = run_update(root)
+    except UpdateError as exc:
+        click.echo(f"course update: {exc}", err=True)
+        raise SystemExit(2) from exc
+    verb = "would save" if dry_run else "saved"
+    for path in todo.saved:
+        click.echo(f"{verb} {path}")
+    if todo.backup:
+        click.echo(f"Your notebooks are in {todo.backup.relative_to(root)}/ (same sub-folders).")
+    click.echo("Dry run: nothing changed." if dry_run else "The course is up to date.")
+
+
 def _register() -> None:
     from course.grading.cli import commands as grading_commands
     from course.release.cli import publish, release, slides, strip
 
-    for command in (release, strip, publish, slides, handouts, *grading_commands):
+    for command in (release, strip, publish, slides, handouts, progress, update, *grading_commands):
         main.add_command(command)
 
 

@@ -149,7 +149,67 @@ def test_publish_writes_a_student_edition_without_answers(tmp_path):
     for path in (tmp_path / "edition").rglob("*.ipynb"):
         text = path.read_text(encoding="utf-8")
         assert fmt.BEGIN_SOLUTION not in text and fmt.BEGIN_HIDDEN not in text, path
-    assert len(student_files(ROOT)) == len(files)
+    assert len(student_files(ROOT)) + 1 == len(files)  # + course/EDITION
+    assert (tmp_path / "edition" / "course" / "EDITION").read_text() == "student\n"
+    assert not (tmp_path / "edition" / "course" / "selfcheck" / "explanations").exists()
+
+
+def test_publish_self_study_adds_obfuscated_explanations_and_explain_cells(tmp_path):
+    from course.release.publish import publish, worked_explanations
+    from course.selfcheck.explanations import load_explanations, reveal
+
+    publish(ROOT, tmp_path / "edition", self_study=True)
+    edition = tmp_path / "edition"
+    assert (edition / "course" / "EDITION").read_text() == "self-study\n"
+    folder = edition / "course" / "selfcheck" / "explanations"
+    solution = nbformat.read(ROOT / "solutions" / "00_start_here_exercises.ipynb", as_version=4)
+    texts = worked_explanations(solution)
+    assert set(texts) == {"q1", "q2", "q3", "q4", "q5"}
+    stored = load_explanations("00_start_here_exercises", folder)
+    assert set(stored) == set(texts)
+    raw = (folder / "00_start_here_exercises.json").read_text()
+    assert "Worked explanation" not in raw and "2022-01" not in raw
+    assert reveal(stored["q3"], "00_start_here_exercises", "q3") == texts["q3"]
+    exercise = nbformat.read(edition / "exercises" / "00_start_here_exercises.ipynb", as_version=4)
+    sources = [cell.source for cell in exercise.cells]
+    for question in texts:
+        grade = next(i for i, c in enumerate(exercise.cells) if fmt.grade_id(c) == question and fmt.is_grade(c))
+        assert sources[grade + 1].endswith(f'check.explain("{question}")')
+    for path in edition.rglob("*.ipynb"):
+        text = path.read_text(encoding="utf-8")
+        assert fmt.BEGIN_SOLUTION not in text and "Worked explanation (q" not in text, path
+
+
+def test_update_saves_changed_notebooks_then_restores_and_pulls(tmp_path):
+    from course.update import is_checkout, plan, update
+
+    def git(cwd, *args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=cwd, check=True,
+                       capture_output=True)
+
+    upstream = tmp_path / "upstream"
+    (upstream / "notebooks").mkdir(parents=True)
+    (upstream / "exercises").mkdir()
+    (upstream / "notebooks" / "01_x.ipynb").write_text("v1")
+    (upstream / "exercises" / "01_x_exercises.ipynb").write_text("v1")
+    git(upstream, "init", "-q", "-b", "main")
+    git(upstream, "add", "-A")
+    git(upstream, "commit", "-qm", "v1")
+    student = tmp_path / "student"
+    git(tmp_path, "clone", "-q", str(upstream), str(student))
+    assert is_checkout(student) and not is_checkout(tmp_path)
+    (student / "exercises" / "01_x_exercises.ipynb").write_text("my answers")
+    (student / "notebooks" / "Copy of 01_x.ipynb").write_text("my copy")
+    (upstream / "exercises" / "01_x_exercises.ipynb").write_text("v2")
+    git(upstream, "commit", "-qam", "v2")
+    todo = plan(student)
+    assert [str(p) for p in todo.changed] == ["exercises/01_x_exercises.ipynb"]
+    assert [str(p) for p in todo.new] == ["notebooks/Copy of 01_x.ipynb"]
+    done = update(student, stamp="then")
+    assert (student / "exercises" / "01_x_exercises.ipynb").read_text() == "v2"
+    assert (student / "my-work" / "then" / "exercises" / "01_x_exercises.ipynb").read_text() == "my answers"
+    assert (student / "my-work" / "then" / "notebooks" / "Copy of 01_x.ipynb").read_text() == "my copy"
+    assert done.backup == student / "my-work" / "then"
 
 
 def test_publish_refuses_an_existing_folder_and_a_notebook_with_answers(tmp_path):

@@ -22,6 +22,9 @@ def keyed(tmp_path, monkeypatch):
     recorder("q1", 7)
     recorder("q2", ["Estonia", "Latvia"], ordered=False)
     recorder("q3", 0.4231, digits=2)
+    recorder("q4", ["fact", "judgment", "forecast", "fact"])
+    recorder("q5", {"A": "fact", "B": "judgment", "C": "forecast"})
+    recorder("q6", {"Estonia", "Latvia", "Lithuania"})
     monkeypatch.delenv(selfcheck.RECORD_ENV)
     keys = {}
     for line in record.read_text().splitlines():
@@ -68,15 +71,17 @@ def test_check_prints_one_line_and_returns_nothing(keyed, capsys):
     assert keyed("q1", 7) is None
     assert capsys.readouterr().out.strip() == "✓ q1: right."
     keyed.progress()
-    assert "1 right of 3 questions; 1 answered and checked, 2 not yet." in capsys.readouterr().out
+    assert "1 right of 6 questions; 1 answered and checked, 5 not yet." in capsys.readouterr().out
 
 
 def test_the_key_does_not_contain_the_answer_in_plain_form(keyed):
     text = json.dumps(keyed.keys)
     assert "estonia" not in text.lower()
     for key in keyed.keys.values():
-        assert set(key) == {"digest", "digits", "ordered"}
+        assert set(key) <= {"digest", "digits", "ordered", "parts"}
         assert len(key["digest"]) == 64 and int(key["digest"], 16) >= 0
+    assert "parts" not in keyed.keys["q1"]  # a single value has no parts
+    assert len(keyed.keys["q2"]["parts"]["digests"]) == 2
 
 
 def test_canonical_forms():
@@ -117,7 +122,8 @@ def test_partial_credit_rejects_bad_input():
 
 def test_progress_counts_add_up_in_natural_order(keyed):
     keyed.results.clear()
-    keyed._keys = {**keyed.keys, "q10": keyed.keys["q1"]}
+    keyed._keys = {q: keyed.keys[q] for q in ("q1", "q2", "q3")}
+    keyed._keys["q10"] = keyed.keys["q1"]
     keyed.results["q10"] = keyed.evaluate("q10", 5)
     keyed.results["q1"] = keyed.evaluate("q1", 7)
     keyed.results["q2"] = keyed.evaluate("q2", None)
@@ -143,3 +149,133 @@ def test_checker_installs_the_name_error_handler_in_ipython():
     shell = start_ipython()
     Checker("demo")
     assert NameError in shell.custom_exceptions
+
+
+def test_spelling_variants_the_course_uses_are_accepted(keyed):
+    assert keyed.evaluate("q4", ["Fact", "judgement", "forecast", "fact"]).status == "right"
+    assert canonical("the Organisation's defence centre") == canonical("the organization's defense center")
+    assert canonical("wise premise") == ["s", "wise premise"]  # -ise words that are not British spellings
+    assert canonical("judgement") != canonical("judge")
+
+
+def test_a_list_answer_says_which_positions_are_right(keyed):
+    message = keyed.evaluate("q4", ["fact", "fact", "forecast", "judgment"]).message
+    assert "items 1, 3 right" in message and "items 2, 4 not yet" in message
+    assert "judgment" not in message.split("Parts")[1].replace("'judgment'", "")  # the right label is not told
+    short = keyed.evaluate("q4", ["fact", "judgment"]).message
+    assert "items 1, 2 right" in short and "The answer has 4 items; you gave 2." in short
+
+
+def test_a_dict_answer_says_which_keys_are_right(keyed):
+    message = keyed.evaluate("q5", {"A": "fact", "B": "forecast", "D": "fact"}).message
+    assert "right for 'a'" in message and "not yet for 'b'" in message
+    assert "not an expected key: 'd'" in message and "1 expected key is missing" in message
+    assert "judgment" not in message
+
+
+def test_a_set_answer_says_which_members_are_in_it(keyed):
+    message = keyed.evaluate("q6", ["Estonia", "Finland"]).message
+    assert "in the answer: 'estonia'" in message and "not in it: 'finland'" in message
+    assert "latvia" not in message.lower()
+    assert keyed.evaluate("q6", {"Lithuania", "Latvia", "Estonia"}).status == "right"
+    assert "asks for a set, not a list" in keyed.evaluate("q6", ["Lithuania", "Latvia", "Estonia"]).message
+
+
+def test_old_keys_without_parts_still_work(keyed):
+    old = {k: v for k, v in keyed.keys["q4"].items() if k != "parts"}
+    keyed._keys["q4"] = old
+    assert keyed.evaluate("q4", ["fact", "judgment", "forecast", "fact"]).status == "right"
+    assert keyed.evaluate("q4", ["fact", "fact", "forecast", "fact"]).message == "✗ q4: not right yet."
+
+
+def test_a_set_given_as_a_list_gets_a_type_note(tmp_path, monkeypatch):
+    record = tmp_path / "record.jsonl"
+    monkeypatch.setenv(selfcheck.RECORD_ENV, str(record))
+    Checker("demo")("q1", {"a", "b"})
+    monkeypatch.delenv(selfcheck.RECORD_ENV)
+    entry = json.loads(record.read_text())
+    checker = Checker("demo")
+    checker._keys = {"q1": {k: v for k, v in entry.items() if k != "question"}}
+    assert checker.evaluate("q1", {"b", "a"}).status == "right"
+
+
+def test_checks_persist_progress_across_sessions(keyed, tmp_path, monkeypatch, capsys):
+    from course.selfcheck import progress
+    monkeypatch.setenv(progress.PROGRESS_ENV, str(tmp_path / "p.json"))
+    keyed("q1", 7)
+    keyed("q2", ["Estonia"])
+    keyed("q3", None)
+    text = (tmp_path / "p.json").read_text()
+    assert "estonia" not in text.lower() and '"7"' not in text  # ids and statuses only
+    fresh = Checker("demo")  # a new kernel
+    fresh._keys = keyed.keys
+    lines = fresh.summary().splitlines()
+    assert lines[0] == "1 right of 6 questions; 2 answered and checked, 4 not yet."
+    assert lines[1] == "  q1: right (earlier session)" and lines[2] == "  q2: not right yet (earlier session)"
+    keys = {"demo": list(keyed.keys), "other": ["q1", "q2"]}
+    items = progress.course_progress(keys)
+    demo = items[0]
+    assert (demo.right, demo.wrong, demo.unanswered, len(demo.questions)) == (1, 1, 4, 6)
+    assert demo.right + demo.wrong + demo.unanswered == len(demo.questions)
+    assert items[1].unanswered == 2
+    text = progress.progress_text(keys)
+    assert "demo: 1 right, 1 not right yet, 4 not yet answered — 6 self-checked questions" in text
+    assert "Course: 1 right, 1 not right yet, 6 not yet answered — 8 self-checked questions." in text
+    table = progress.progress_table(keys)
+    assert table.loc["demo", "right: which"] == "q1" and table.loc["other", "right: which"] == "—"
+
+
+def test_progress_survives_a_broken_or_unwritable_file(tmp_path):
+    from course.selfcheck import progress
+    bad = tmp_path / "p.json"
+    bad.write_text("{not json")
+    assert progress.load(bad) == {}
+    assert progress.record("demo", "q1", "right", path=bad)
+    assert progress.load(bad)["demo"]["q1"]["status"] == "right"
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    assert progress.record("demo", "q1", "right", path=blocked / "p.json") is False
+    with pytest.raises(ValueError, match="status must be one of"):
+        progress.record("demo", "q1", "maybe", path=bad)
+
+
+def test_explanations_open_after_a_right_answer_or_giving_up(keyed, tmp_path, monkeypatch, capsys):
+    from course.selfcheck import explanations, progress
+    monkeypatch.setenv(progress.PROGRESS_ENV, str(tmp_path / "p.json"))
+    folder = tmp_path / "explanations"
+    folder.mkdir()
+    doc = explanations.document("demo", {"q1": "**Worked explanation (q1).** Seven countries.",
+                                         "q2": "**Worked explanation (q2).** The Baltic states."})
+    (folder / "demo.json").write_text(json.dumps(doc))
+    assert "Seven" not in (folder / "demo.json").read_text()
+    monkeypatch.setattr(explanations, "explanations_dir", lambda: folder)
+    import IPython
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)  # plain Python: the text is printed
+    keyed.explain("q1")
+    assert "opens once your check of q1 shows ✓" in capsys.readouterr().out
+    keyed("q1", 7)
+    keyed.explain("q1")
+    assert "Seven countries." in capsys.readouterr().out
+    keyed.give_up("q2")
+    assert "The Baltic states." in capsys.readouterr().out
+    assert progress.load()["demo"]["q2"]["gave_up"] is True
+    keyed.explain("q3")
+    assert "self-study edition" in capsys.readouterr().out
+
+
+def test_obfuscation_round_trips():
+    from course.selfcheck.explanations import obfuscate, reveal
+    text = "Ünïcode — and a long text " * 20
+    blob = obfuscate(text, "nb", "q1")
+    assert reveal(blob, "nb", "q1") == text and "long" not in blob
+
+
+def test_a_demonstration_checker_does_not_record_progress(keyed, tmp_path, monkeypatch):
+    from course.selfcheck import progress
+    monkeypatch.setenv(progress.PROGRESS_ENV, str(tmp_path / "p.json"))
+    demo = Checker("demo", record=False)
+    demo._keys = keyed.keys
+    demo("q1", 6)
+    assert not (tmp_path / "p.json").exists()
+    keyed("q1", 6)
+    assert progress.load()["demo"]["q1"]["status"] == "not right yet"

@@ -70,9 +70,13 @@ def strip(paths: tuple[Path, ...]) -> None:
 @click.command()
 @click.argument("out", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--skip-check", is_flag=True, help="Do not check first that exercises/ is up to date.")
-def publish(out: Path, skip_check: bool) -> None:
+@click.option("--self-study", is_flag=True,
+              help="Add the worked explanations (obfuscated), opened by check.explain after a right "
+                   "answer or by check.give_up: the edition for learners on their own.")
+def publish(out: Path, skip_check: bool, self_study: bool) -> None:
     """Write the student edition of the course into OUT: notebooks, exercises, the package and
-    the setup files; no solutions, tests or lesson plans."""
+    the setup files; no solutions, tests or lesson plans (with --self-study: plus the worked
+    explanations, hidden until answered or given up)."""
     root = Path.cwd()
     if not (root / "solutions").is_dir() or not (root / "exercises").is_dir():
         raise click.UsageError("run `course publish` from the course's top folder")
@@ -83,11 +87,12 @@ def publish(out: Path, skip_check: bool) -> None:
             click.echo(f"course publish: out of date with solutions/: {names}; run `course release` first", err=True)
             sys.exit(1)
     try:
-        files = run_publish(root, out)
+        files = run_publish(root, out, self_study=self_study)
     except PublishError as exc:
         click.echo(f"course publish: {exc}", err=True)
         sys.exit(2)
-    click.echo(f"wrote the student edition ({len(files)} files) to {out}")
+    name = "self-study" if self_study else "student"
+    click.echo(f"wrote the {name} edition ({len(files)} files) to {out}")
 
 
 @click.command()

@@ -7,12 +7,68 @@ import hashlib
 import json
 import math
 import numbers
+import re
 from collections.abc import Mapping
 from typing import Any
 
 ITERATIONS = 20_000  # PBKDF2 rounds: ~10 ms a check, slow enough to make guessing tedious
 
 UNANSWERED = (None, Ellipsis)
+
+#: British spellings the course itself uses (or a student may), and the one form they are compared in.
+#: Each stem is listed with the endings it takes; the canonical form is the US one.
+_SPELLING_FAMILIES = {
+    "judgement": ("judgment", ("", "s", "al")),
+    "defence": ("defense", ("", "s", "less")),
+    "offence": ("offense", ("", "s")),
+    "pretence": ("pretense", ("", "s")),
+    "licence": ("license", ("", "s")),
+    "centre": ("center", ("", "s", "d")),
+    "metre": ("meter", ("", "s")),
+    "programme": ("program", ("", "s")),
+    "catalogue": ("catalog", ("", "s")),
+    "dialogue": ("dialog", ("", "s")),
+    "analyse": ("analyze", ("", "d", "s")),
+    "analysing": ("analyzing", ("",)),
+    "colour": ("color", ("", "s", "ed")),
+    "favour": ("favor", ("", "s", "ed", "able", "ite", "ites")),
+    "behaviour": ("behavior", ("", "s", "al")),
+    "neighbour": ("neighbor", ("", "s", "ing", "hood")),
+    "honour": ("honor", ("", "s", "ed")),
+    "labour": ("labor", ("", "s")),
+    "armour": ("armor", ("", "ed")),
+    "rumour": ("rumor", ("", "s")),
+    "endeavour": ("endeavor", ("", "s")),
+    "travelled": ("traveled", ("",)),
+    "cancelled": ("canceled", ("",)),
+    "signalled": ("signaled", ("",)),
+    "modelled": ("modeled", ("",)),
+    "modelling": ("modeling", ("",)),
+    "enrolment": ("enrollment", ("", "s")),
+    "fulfil": ("fulfill", ("", "s")),
+    "fulfilment": ("fulfillment", ("",)),
+    "manoeuvre": ("maneuver", ("", "s", "d")),
+    "sceptic": ("skeptic", ("", "s", "al", "ism")),
+}
+for _stem in ("organis", "recognis", "realis", "emphasis", "minimis", "maximis", "normalis", "militaris",
+              "demilitaris", "neutralis", "legitimis", "stabilis", "destabilis", "formalis", "prioritis",
+              "criticis", "apologis", "authoris", "characteris", "civilis", "mobilis", "modernis",
+              "summaris", "utilis", "westernis", "globalis", "institutionalis", "liberalis", "polaris"):
+    _us = _stem[:-1] + "z"
+    for _ending in ("e", "es", "ed", "ing", "ation", "ations", "er", "ers"):
+        _SPELLING_FAMILIES.setdefault(_stem + _ending, (_us + _ending, ("",)))
+
+#: word -> canonical spelling ("judgement" -> "judgment", "organisations" -> "organizations").
+SPELLING_VARIANTS: dict[str, str] = {
+    british + ending: us + ending
+    for british, (us, endings) in _SPELLING_FAMILIES.items() for ending in endings
+}
+_WORD = re.compile(r"[a-z]+")
+
+
+def canonical_spelling(text: str) -> str:
+    """``text`` (already case-folded) with British spellings replaced by the US ones, word by word."""
+    return _WORD.sub(lambda match: SPELLING_VARIANTS.get(match.group(0), match.group(0)), text)
 
 
 class Unanswerable(TypeError):
@@ -28,7 +84,8 @@ def canonical(value: Any, *, digits: int = 3, ordered: bool = True) -> Any:
     """A JSON-able canonical form of ``value``.
 
     Numbers are rounded to ``digits`` decimals (so ``7``, ``7.0`` and ``numpy.int64(7)`` agree),
-    strings are case-folded with white space collapsed, sets are sorted, mappings are sorted by
+    strings are case-folded with white space collapsed and British spellings mapped to US ones
+    (``"Judgement"`` and ``"judgment"`` agree, see :data:`SPELLING_VARIANTS`), sets are sorted, mappings are sorted by
     key, sequences (lists, tuples, pandas Series, numpy arrays) keep their order unless
     ``ordered=False``.
     """
@@ -41,7 +98,7 @@ def canonical(value: Any, *, digits: int = 3, ordered: bool = True) -> Any:
         rounded = round(number, digits)
         return ["n", f"{rounded + 0.0:.{digits}f}"]  # + 0.0 turns -0.0 into 0.0
     if isinstance(value, str):
-        return ["s", " ".join(value.casefold().split())]
+        return ["s", canonical_spelling(" ".join(value.casefold().split()))]
     if isinstance(value, Mapping):
         items = [[canonical(k, digits=digits, ordered=ordered), canonical(v, digits=digits, ordered=ordered)]
                  for k, v in value.items()]
