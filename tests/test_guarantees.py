@@ -273,3 +273,13 @@ def test_lesson_plan_minutes_add_up():
         checked[match.group(1)] = section
     assert set(checked) == {"50", "90"}
     assert re.search(r"^\| \d+ \| Break", checked["90"], flags=re.M)
+
+
+@pytest.mark.parametrize("p_now", [i / 100 for i in range(101)])
+def test_commitment_explorer_draws_at_every_slider_position_of_p(p_now):
+    # every value the p slider can take (step 0.01): the deal-region grid's last column is p itself,
+    # so rounding cannot push a grid shift past p (found by the browser test at p = 0.49)
+    explorer = CommitmentProblemExplorer(p_now=0.5, shift=0.0, cost=0.1, delta=0.9)
+    explorer.controls["p_now"].value = p_now
+    assert explorer.result["error"] is None and explorer.result["p_now"] == p_now
+    assert len(explorer.result["grid"]) == CommitmentProblemExplorer.GRID

@@ -253,7 +253,8 @@ class CommitmentProblemExplorer(Explorer):
         if s["shift"] > s["p_now"]:
             return {"error": f"the shift ({s['shift']:.2f}) cannot exceed p ({s['p_now']:.2f})", **s}
         r = commitment.commitment_problem(s["p_now"], s["shift"], s["cost"], s["delta"])
-        shifts = [s["p_now"] * i / (self.GRID - 1) for i in range(self.GRID)]
+        # the last column is p itself: written as p, not p * 20/20, so rounding cannot push it past p
+        shifts = [s["p_now"] * i / (self.GRID - 1) for i in range(self.GRID - 1)] + [s["p_now"]]
         costs = [i / (self.GRID - 1) * 0.5 for i in range(self.GRID)]
         r["grid"] = commitment.deal_region(s["p_now"], s["delta"], shifts, costs)
         r["error"] = None
