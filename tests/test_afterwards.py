@@ -251,33 +251,6 @@ def test_scorer_rejects_bad_settings():
 
 
 # -- the lesson plan ----------------------------------------------------------------------------
-LESSON = Path(__file__).resolve().parents[1] / "docs" / "lesson_plans" / "06_afterwards.md"
-
-
-def _version_tables(text: str) -> dict[str, tuple[list[int], str]]:
-    """{heading: (minutes of each table row, the stated 'Total:' line)} for the two versions."""
-    found = {}
-    for block in re.split(r"^## ", text, flags=re.MULTILINE):
-        heading = block.splitlines()[0] if block else ""
-        if "minute version" not in heading:
-            continue
-        minutes = [int(m) for m in re.findall(r"^\|\s*(\d+)\s*\|", block, flags=re.MULTILINE)]
-        total = re.search(r"^Total: (.+) = (\d+) minutes\.", block, flags=re.MULTILINE)
-        found[heading] = (minutes, total)
-    return found
-
-
-def test_lesson_plan_timings_add_up():
-    tables = _version_tables(LESSON.read_text(encoding="utf-8"))
-    assert set(tables) == {"50-minute version", "90-minute version (with a break)"}
-    for heading, (minutes, total) in tables.items():
-        expected = int(heading[:2])
-        assert total, f"{heading}: state the sum as 'Total: a + b = N minutes.'"
-        assert sum(minutes) == expected == int(total.group(2)), heading
-        assert [int(x) for x in total.group(1).split(" + ")] == minutes, heading
-    assert "Break" in LESSON.read_text(encoding="utf-8")
-
-
 def test_docstring_examples_of_the_forecasting_modules_hold():
     import doctest
 
