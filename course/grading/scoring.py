@@ -58,6 +58,10 @@ def score_test_cell(result: dict | None, max_points: float) -> tuple[float, str]
     """``(points, note)`` of a test cell from its result message (``None``: it never ran)."""
     if result is None:
         return 0.0, "did not run"
+    error = result.get("error")
+    if error:
+        ename, hidden = (error + [False, False])[:2] if isinstance(error, list) else (str(error), False)
+        return 0.0, f"{'hidden tests' if hidden else 'self-check'} raised {ename}"
     for output in result.get("outputs", []):
         if output.get("output_type") == "error":
             where = "hidden tests" if output.get("hidden") else "self-check"

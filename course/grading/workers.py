@@ -204,3 +204,34 @@ class WorkerPool:
             for worker in self.workers:
                 if worker.job and now > worker.deadline:
                     yield self._finish_dead(worker, "worker_unresponsive")
+
+
+class start_pools:
+    """Start several pools at once (every zygote imports in parallel); a context manager that
+    yields the pools in order and closes them all."""
+
+    def __init__(self, shapes: list[tuple[int, Path]], sandbox: Sandbox, preload: list[str], masked: list[Path]):
+        self.pools = []
+        for size, root in shapes:
+            root.mkdir(parents=True, exist_ok=True)
+            self.pools.append(WorkerPool(size, sandbox, root, preload, masked))
+
+    def __enter__(self):
+        try:
+            for pool in self.pools:
+                for worker in pool.workers:
+                    worker.launch()
+            for pool in self.pools:
+                for worker in pool.workers:
+                    worker.wait_ready()
+        except BaseException:
+            self.close()
+            raise
+        return tuple(self.pools)
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for pool in self.pools:
+            pool.close()

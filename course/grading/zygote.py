@@ -34,7 +34,9 @@ import time
 CELL_GRACE_SECONDS = 2.0
 #: Largest message line accepted from a child.
 MAX_LINE_BYTES = 16 * 1024 * 1024
-CHILD_MESSAGES = {"start", "cell", "done", "fatal"}
+CHILD_MESSAGES = {"start", "cell", "done", "fatal", "snapshot"}
+#: Default cap on the processes (threads included) of a submission's sandbox user.
+DEFAULT_NPROC = 64
 
 
 def preload(modules: list[str]) -> list[str]:
@@ -79,6 +81,9 @@ def set_child_limits(limits: dict) -> None:
     size = int(limits["file_mb"]) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    nproc = int(limits.get("processes", 0) or 0)
+    if nproc > 0:  # counted per user (per user namespace on Linux >= 5.14): see docs/grading.md
+        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large write fails instead of killing
 
 
@@ -129,6 +134,51 @@ def kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def become_subreaper() -> bool:
+    """``PR_SET_CHILD_SUBREAPER``: orphaned descendants of a submission become our children, so
+    :func:`kill_descendants` finds every one of them, even those that left the process group."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(entry))
+    return found
+
+
+def kill_descendants() -> None:
+    """Kill and reap every process below this one (children first; orphans then re-parent to us)."""
+    me = os.getpid()
+    for _ in range(1000):
+        kids = children_of(me)
+        if not kids:
+            break
+        for kid in kids:
+            try:
+                os.kill(kid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        for kid in kids:
+            try:
+                os.waitpid(kid, 0)
+            except ChildProcessError:
+                pass
 
 
 def kill_everything_else() -> None:
@@ -190,6 +240,7 @@ class Zygote:
             kill_group(pid)
         exit_code, signum, rss_kb = self.reap(pid, started + float(limits["submission_seconds"]) + 2)
         kill_group(pid)  # anything the child left in its group
+        kill_descendants()  # and anything that left it (we are their subreaper)
         if self.sandboxed:
             kill_everything_else()
         self.send({"job": job_id, "t": "end", "killed": killed, "exit_code": exit_code,
@@ -231,11 +282,14 @@ class Zygote:
                 if not isinstance(message, dict) or message.get("t") not in CHILD_MESSAGES:
                     continue
                 if message["t"] == "start":
-                    cell_deadline = time.monotonic() + float(limits["cell_seconds"]) + CELL_GRACE_SECONDS
+                    cell_deadline = (time.monotonic() + float(limits["cell_seconds"])
+                                     * float(limits.get("wall_factor", 1.0)) + CELL_GRACE_SECONDS)
                 elif message["t"] == "cell":
                     cell_deadline = None
                 message["job"] = job_id
                 self.send(message)
+                if message["t"] == "done":  # finished: a descendant holding the pipe open is no reason to wait
+                    return None
 
     @staticmethod
     def reap(pid: int, deadline: float) -> tuple[int | None, int | None, int]:
@@ -278,6 +332,7 @@ def main(argv: list[str]) -> None:
     from course.grading.executor import make_shell
 
     make_shell()
+    become_subreaper()
     gc.collect()
     gc.freeze()  # keep the preloaded heap shared between children (copy-on-write)
     zygote = Zygote(config, protocol)
