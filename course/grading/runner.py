@@ -43,6 +43,7 @@ class GradeOptions:
     submission_seconds: float = 300.0
     memory_mb: int = 1024
     processes: int = 64
+    scratch_mb: int = 256
     wall_factor: float = 4.0
     file_mb: int = 64
     output_kb_per_cell: int = 64
@@ -54,7 +55,7 @@ class GradeOptions:
 
     def limits(self) -> dict:
         return {"cell_seconds": self.cell_seconds, "submission_seconds": self.submission_seconds,
-                "processes": self.processes, "wall_factor": self.wall_factor,
+                "processes": self.processes, "wall_factor": self.wall_factor, "scratch_mb": self.scratch_mb,
                 "memory_mb": self.memory_mb, "file_mb": self.file_mb,
                 "output_chars_per_cell": self.output_kb_per_cell * 1024,
                 "output_chars_per_submission": self.output_kb_per_submission * 1024}
@@ -304,6 +305,10 @@ def _run_jobs(runnable, options, limits, sandbox, scratch_root, specs, book, run
     with start_pools([(jobs, scratch_root / "student"), (jobs, scratch_root / "trusted")],
                      sandbox, preload, masked) as (pool, trusted):
         summary.startup_seconds = max(pool.startup_seconds, trusted.startup_seconds)
+        if not all(w.ready_info.get("scratch_cap") for w in pool.workers):
+            summary.warnings.append("this system does not allow unprivileged user namespaces, so a "
+                                    "submission's scratch space is not size-capped (file size and "
+                                    "process limits still hold); see docs/grading.md")
         if pool.preload_failures:
             summary.warnings.append("could not preload: " + "; ".join(pool.preload_failures))
         first: dict[str, tuple] = {}

@@ -122,6 +122,11 @@ def judge(spec: ExerciseSpec, plan_cells: list[PlanCell], messages: list[dict], 
         reasons.append(f"crash: the grading worker {'died' if killed == 'worker_died' else 'stopped answering'}"
                        f" while running cell {unfinished} (did the code kill its parent process?); "
                        "the remaining cells did not run")
+    elif killed == "processes":
+        status = CRASHED
+        reasons.append(f"process limit: the submission ran more than {limits.get('processes')} processes "
+                       f"at once (in cell {unfinished}; a fork bomb?) and was killed; the remaining cells "
+                       "did not run")
     elif killed in ("protocol", "parent_gone"):
         status = CRASHED
         reasons.append(f"crash: the submission's process misbehaved ({killed}) and was killed")

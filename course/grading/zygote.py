@@ -37,6 +37,8 @@ MAX_LINE_BYTES = 16 * 1024 * 1024
 CHILD_MESSAGES = {"start", "cell", "done", "fatal", "snapshot"}
 #: Default cap on the processes (threads included) of a submission's sandbox user.
 DEFAULT_NPROC = 64
+#: How often the zygote counts a running submission's processes.
+PROCESS_POLL_SECONDS = 0.05
 
 
 def preload(modules: list[str]) -> list[str]:
@@ -87,9 +89,84 @@ def set_child_limits(limits: dict) -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large write fails instead of killing
 
 
-def become_child(job: dict, workdir: str, result_fd: int) -> None:
+CLONE_NEWNS, CLONE_NEWUSER = 0x00020000, 0x10000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 4096, 16384, 1 << 18
+
+
+def _libc():
+    import ctypes
+
+    return ctypes, ctypes.CDLL(None, use_errno=True)
+
+
+def private_scratch(workdir: str, size_mb: int, sandboxed: bool) -> bool:
+    """Give this (forked) process a scratch of its own, capped at ``size_mb`` in total.
+
+    The process enters a new user and mount namespace (as the same unprivileged user), mounts
+    one size-capped tmpfs on its working folder and binds sub-folders of it on ``/tmp`` and
+    ``/dev/shm``; then it drops every capability and sets ``no_new_privs``. The mounts exist only
+    in this process's namespace: they vanish with the submission's last process, so the next
+    submission starts from an empty scratch. Returns ``False`` (nothing changed) where Linux does
+    not allow unprivileged user namespaces.
+    """
+    ctypes, libc = _libc()
+    uid, gid = os.getuid(), os.getgid()
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0:
+        return False
+    try:
+        with open("/proc/self/setgroups", "w") as handle:
+            handle.write("deny")
+        with open("/proc/self/uid_map", "w") as handle:
+            handle.write(f"{uid} {uid} 1")
+        with open("/proc/self/gid_map", "w") as handle:
+            handle.write(f"{gid} {gid} 1")
+    except OSError:
+        pass  # already mapped (e.g. the mapping was inherited): the mounts below decide
+    libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None)
+    options = f"size={int(size_mb)}m,nr_inodes={max(1024, int(size_mb) * 64)},mode=0700".encode()
+    root = os.path.dirname(workdir)  # the whole scratch folder, not only the working folder
+    if libc.mount(b"scratch", root.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, options) != 0:
+        raise OSError(ctypes.get_errno(), "cannot mount the scratch tmpfs")
+    os.makedirs(workdir, exist_ok=True)
+    targets = ["/tmp", "/dev/shm"] if sandboxed else ["/tmp", "/dev/shm", "/var/tmp"]
+    for n, target in enumerate(targets):
+        if not os.path.isdir(target):
+            continue
+        source = os.path.join(workdir, f".mount{n}")
+        os.makedirs(source, mode=0o1777)
+        if libc.mount(source.encode(), target.encode(), None, MS_BIND, None) != 0:
+            raise OSError(ctypes.get_errno(), f"cannot bind the scratch on {target}")
+    drop_capabilities()
+    return True
+
+
+def drop_capabilities() -> None:
+    """No capability left (not even in our own namespace) and none to gain by exec."""
+    ctypes, libc = _libc()
+    libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                    ("inheritable", ctypes.c_uint32)]
+
+    for cap in range(64):  # the bounding set first (needs CAP_SETPCAP, which we still hold)
+        libc.prctl(24, cap, 0, 0, 0)  # PR_CAPBSET_DROP
+    header, data = Header(0x20080522, 0), (Data * 2)()
+    if libc.capset(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capset failed")
+
+
+def become_child(job: dict, workdir: str, result_fd: int, sandboxed: bool = False) -> None:
     """In the forked child: isolate, limit, then run the cells. Never returns."""
     try:
+        scratch_mb = int(job["limits"].get("scratch_mb", 0) or 0)
+        if scratch_mb > 0 and not private_scratch(workdir, scratch_mb, sandboxed):
+            if job["limits"].get("require_scratch_cap"):
+                os._exit(6)
+        os.makedirs(os.path.join(workdir, ".tmp"), exist_ok=True)
         os.setsid()
         die_with_parent()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -181,6 +258,27 @@ def kill_descendants() -> None:
                 pass
 
 
+def count_processes(sandboxed: bool) -> int:
+    """How many processes the running submission has (in the sandbox: every process but its
+    init and the zygote; without it: the zygote's descendants)."""
+    if sandboxed:
+        return sum(1 for e in os.listdir("/proc") if e.isdigit()) - 2
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    parents[int(entry)] = int(handle.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    mine, frontier = 0, [os.getpid()]
+    while frontier:
+        kids = [pid for pid, ppid in parents.items() if ppid in set(frontier)]
+        mine += len(kids)
+        frontier = kids
+    return mine
+
+
 def kill_everything_else() -> None:
     """Inside the sandbox's own PID namespace: kill every process but bubblewrap's init and us."""
     me = os.getpid()
@@ -203,6 +301,19 @@ class Zygote:
     def send(self, message: dict) -> None:
         self.protocol.write(json.dumps(message, ensure_ascii=False) + "\n")
         self.protocol.flush()
+
+    def probe_scratch_cap(self) -> bool:
+        """Whether a child can get its own size-capped scratch here (see :func:`private_scratch`)."""
+        workdir = self.prepare_workdir()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os._exit(0 if private_scratch(workdir, 1, self.sandboxed) else 1)
+            except BaseException:  # noqa: BLE001
+                os._exit(2)
+        _, status = os.waitpid(pid, 0)
+        wipe(workdir)
+        return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
     def prepare_workdir(self) -> str:
         workdir = os.path.join(self.scratch, "work")
@@ -231,7 +342,7 @@ class Zygote:
         pid = os.fork()
         if pid == 0:
             os.close(read_fd)
-            become_child(job, workdir, write_fd)
+            become_child(job, workdir, write_fd, self.sandboxed)
             os._exit(5)  # not reached
         os.close(write_fd)
         killed = self.relay(job_id, pid, read_fd, started, limits)
@@ -252,17 +363,24 @@ class Zygote:
         """Forward the child's messages until it closes its pipe; kill it on a time limit.
 
         Returns why it was killed (``cell_time``, ``submission_time``, ``parent_gone``,
-        ``protocol``) or ``None``.
+        ``protocol``, ``processes``) or ``None``.
         """
         submission_deadline = started + float(limits["submission_seconds"])
         cell_deadline = None
         buffer = b""
+        cap = int(limits.get("processes", 0) or 0)
+        next_count = time.monotonic()
         while True:
             now = time.monotonic()
             deadline = min(submission_deadline, cell_deadline or submission_deadline)
             if now >= deadline:
                 return "cell_time" if cell_deadline and cell_deadline < submission_deadline else "submission_time"
-            ready, _, _ = select.select([read_fd, sys.stdin.fileno()], [], [], deadline - now)
+            if cap and now >= next_count:  # the process cap, also where RLIMIT_NPROC does not hold (root)
+                next_count = now + PROCESS_POLL_SECONDS
+                if count_processes(self.sandboxed) > cap:
+                    return "processes"
+            wait = min(deadline, next_count) - now if cap else deadline - now
+            ready, _, _ = select.select([read_fd, sys.stdin.fileno()], [], [], max(0.0, wait))
             if sys.stdin.fileno() in ready:
                 return "parent_gone"  # the grader never writes during a job: this is EOF
             if read_fd not in ready:
@@ -337,7 +455,7 @@ def main(argv: list[str]) -> None:
     gc.freeze()  # keep the preloaded heap shared between children (copy-on-write)
     zygote = Zygote(config, protocol)
     zygote.send({"t": "ready", "seconds": round(time.monotonic() - started, 3), "preload_failed": failed,
-                 "pid": os.getpid()})
+                 "pid": os.getpid(), "scratch_cap": zygote.probe_scratch_cap()})
     zygote.serve()
 
 
