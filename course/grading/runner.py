@@ -286,11 +286,11 @@ def refusal_reasons(plan: RunPlan, snapshots: dict[int, dict]) -> list[str]:
 
 
 def _run_jobs(runnable, options, limits, sandbox, scratch_root, specs, book, run_id, summary, bar, jobs):
-    from course.grading.assemble import student_job_cells, test_inputs, trusted_job_cells
+    from course.grading.assemble import student_job_cells, inputs_of_tests, trusted_job_cells
     from course.grading.workers import start_pools
 
     plans: dict[str, tuple[Submission, RunPlan]] = {}
-    inputs = {spec.name: test_inputs(spec) for spec in specs}
+    inputs = {spec.name: inputs_of_tests(spec) for spec in specs}
     job_list = []
     for n, sub in enumerate(runnable):
         plan = build_plan(sub.spec, sub.nb)
@@ -333,7 +333,9 @@ def _record(sub, plan, outcome, tested, snapshots, limits, book, run_id, summary
     results = dict(student.cell_results)
     results.update({i: r for i, r in verdict.cell_results.items() if plan.cells[i].role == "test"})
     status = student.status if student.status != GRADED else verdict.status
-    reasons = [*student.reasons, *refusal_reasons(plan, snapshots),
+    from course.grading.assemble import tampering
+
+    reasons = [*student.reasons, *refusal_reasons(plan, snapshots), *tampering(plan, sub.spec),
                *(f"while testing: {r}" for r in verdict.reasons)]
     notes = [*sub.notes, *plan.notes]
     answers = [c for c in plan.cells if c.role in ("answer", ESSAY)]
