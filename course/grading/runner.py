@@ -287,7 +287,9 @@ def refusal_reasons(plan: RunPlan, snapshots: dict[int, dict]) -> list[str]:
 
 def _run_jobs(runnable, options, limits, sandbox, scratch_root, specs, book, run_id, summary, bar, jobs):
     from course.grading.assemble import student_job_cells, inputs_of_tests, trusted_job_cells
-    from course.grading.workers import start_pools
+    from collections import deque
+
+    from course.grading.workers import run_pipeline, start_pools
 
     plans: dict[str, tuple[Submission, RunPlan]] = {}
     inputs = {spec.name: inputs_of_tests(spec) for spec in specs}
@@ -302,9 +304,11 @@ def _run_jobs(runnable, options, limits, sandbox, scratch_root, specs, book, run
     masked = [Path(options.solutions), Path(options.out), Path(options.submissions)]
     summary.workers = jobs
     # Two pools: the students' (untrusted) zygotes, and trusted ones that never run student code.
-    with start_pools([(jobs, scratch_root / "student"), (jobs, scratch_root / "trusted")],
+    warmup = [[c.source for c in spec.cells if c.cell_type == "code"] for spec in specs
+              if any(s.spec is spec for s in runnable)]
+    with start_pools([(jobs, scratch_root / "student"), (jobs, scratch_root / "trusted", warmup)],
                      sandbox, preload, masked) as (pool, trusted):
-        summary.startup_seconds = max(pool.startup_seconds, trusted.startup_seconds)
+        summary.startup_seconds = pool.startup_seconds
         if not all(w.ready_info.get("scratch_cap") for w in pool.workers):
             summary.warnings.append("this system does not allow unprivileged user namespaces, so a "
                                     "submission's scratch space is not size-capped (file size and "
@@ -312,14 +316,14 @@ def _run_jobs(runnable, options, limits, sandbox, scratch_root, specs, book, run
         if pool.preload_failures:
             summary.warnings.append("could not preload: " + "; ".join(pool.preload_failures))
         first: dict[str, tuple] = {}
-        trusted_jobs = []
-        for outcome in pool.run(job_list):
+
+        def then(outcome):  # phase 1 done: the trusted tests of this submission are the next job
             sub, plan = plans[outcome.job_id]
             snapshots = _snapshots(outcome, plan)
             first[outcome.job_id] = (outcome, snapshots)
-            trusted_jobs.append({"id": outcome.job_id, "cells": trusted_job_cells(plan, snapshots),
-                                 "limits": limits})
-        for tested in trusted.run(trusted_jobs):
+            return {"id": outcome.job_id, "cells": trusted_job_cells(plan, snapshots), "limits": limits}
+
+        for tested in run_pipeline([(pool, deque(job_list), then), (trusted, deque(), None)]):
             sub, plan = plans.pop(tested.job_id)
             outcome, snapshots = first.pop(tested.job_id)
             _record(sub, plan, outcome, tested, snapshots, limits, book, run_id, summary)

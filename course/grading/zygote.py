@@ -55,6 +55,36 @@ def preload(modules: list[str]) -> list[str]:
     return failed
 
 
+def warm_up(shell, path: str, seconds: float = 20.0) -> None:
+    """Run the solution notebooks' own code once in this (trusted) zygote, outputs discarded, so
+    that lazily built caches (fonts, widgets, models) are warm in every child; then reset the
+    namespace. Only trusted solution code ever runs here; a failure is ignored."""
+    import io
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            notebooks = json.load(handle)
+        os.unlink(path)
+    except (OSError, ValueError):
+        return
+    saved = sys.stdout, sys.stderr
+    deadline = time.monotonic() + seconds
+    try:
+        sys.stdout = sys.stderr = io.StringIO()
+        for sources in notebooks:
+            for source in sources:
+                if time.monotonic() > deadline:
+                    return
+                try:
+                    shell.run_cell(source, store_history=False, silent=True)
+                except BaseException:  # noqa: BLE001
+                    pass
+            shell.reset(new_session=False)
+    finally:
+        sys.stdout, sys.stderr = saved
+        shell.reset(new_session=False)
+
+
 def wipe(path: str) -> None:
     """Remove a folder tree a submission may have made hard to remove (chmod 000, read-only)."""
     def onerror(func, target, _exc):
@@ -449,7 +479,9 @@ def main(argv: list[str]) -> None:
     failed = preload(config.get("preload", []))
     from course.grading.executor import make_shell
 
-    make_shell()
+    shell = make_shell()
+    if config.get("warmup"):  # trusted workers only: never given to a student's worker
+        warm_up(shell, config["warmup"])
     become_subreaper()
     gc.collect()
     gc.freeze()  # keep the preloaded heap shared between children (copy-on-write)
