@@ -303,10 +303,11 @@ def _run_jobs(runnable, options, limits, sandbox, scratch_root, specs, book, run
     preload = list(dict.fromkeys(BASE_PRELOAD + solution_imports(specs)))
     masked = [Path(options.solutions), Path(options.out), Path(options.submissions)]
     summary.workers = jobs
-    # Two pools: the students' (untrusted) zygotes, and trusted ones that never run student code.
+    # Two pools: the students' (untrusted) zygotes, and trusted ones that never run student code
+    # (half as many: the tests are a small share of the work).
     warmup = [[c.source for c in spec.cells if c.cell_type == "code"] for spec in specs
               if any(s.spec is spec for s in runnable)]
-    with start_pools([(jobs, scratch_root / "student"), (jobs, scratch_root / "trusted", warmup)],
+    with start_pools([(jobs, scratch_root / "student"), (max(1, jobs // 2), scratch_root / "trusted", warmup)],
                      sandbox, preload, masked) as (pool, trusted):
         summary.startup_seconds = pool.startup_seconds
         if not all(w.ready_info.get("scratch_cap") for w in pool.workers):
