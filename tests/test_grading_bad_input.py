@@ -48,7 +48,7 @@ def build_cases(subs, secret_paths):
     reordered = submission("correct")
     reordered.cells = list(reversed(reordered.cells))
     write(reordered, subs / "reordered" / NB)
-    added = set_source(submission("correct"), "q3_answer", "double = _twice")
+    added = set_source(submission("correct"), "q3_answer", "q3 = [_twice(2), _twice(-1.5)]")
     write(_insert_before(added, "q3_answer", new_code_cell("def _twice(x):\n    return x + x")),
           subs / "added" / NB)
     edited = set_source(submission("correct"), "q1_answer", "q1 = 3")

@@ -129,3 +129,161 @@ def build_plan(spec: ExerciseSpec, nb: nbformat.NotebookNode) -> RunPlan:
     if duplicates_ignored:
         notes.append(f"copies of locked cells ignored: {', '.join(sorted(set(duplicates_ignored)))}")
     return RunPlan(tuple(cells), tuple(notes))
+
+
+# --- The two phases (docs/grading.md, "What the grader guarantees") -------------------------
+
+def _tree(source: str):
+    import ast
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        return ast.parse(TransformerManager().transform_cell(source))
+    except (SyntaxError, ValueError):
+        return None
+
+
+def bound_names(source: str) -> set[str]:
+    """Names a cell binds anywhere (assignments, imports, def/class, for targets, ...)."""
+    import ast
+
+    tree = _tree(source)
+    names: set[str] = set()
+    if tree is None:
+        return names
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name.split(".")[0]) for a in node.names if a.name != "*")
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+    return names
+
+
+def loaded_names(source: str) -> set[str]:
+    import ast
+
+    tree = _tree(source)
+    if tree is None:
+        return set()
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def inputs_of_tests(spec: ExerciseSpec) -> dict[str, tuple[str, ...]]:
+    """grade_id of each test cell → the names it reads from the student's work: the names it
+    reads minus builtins and the names the locked (setup) cells define. Computed from the solutions,
+    in the trusted grader; only these names are ever asked of the student's process."""
+    import builtins
+
+    setup: set[str] = set()
+    for cell in spec.cells:
+        if cell.role == LOCKED and cell.cell_type == "code":
+            setup |= bound_names(cell.source)
+    known = set(dir(builtins)) | setup | {"In", "Out", "get_ipython", "exit", "quit", "display"}
+    inputs = {}
+    for cell in spec.cells:
+        if cell.role == TEST and cell.cell_type == "code":
+            free = loaded_names(cell.source) - known  # a name the test rebinds may still be read first
+            inputs[cell.grade_id] = tuple(sorted(free))
+    return inputs
+
+
+def student_job_cells(plan: RunPlan, inputs: dict[str, tuple[str, ...]]) -> list[dict]:
+    """Phase 1 (the student's process): locked, answer and added cells run; at each test cell's
+    place only a snapshot of the names it reads is taken. No test source is in this job."""
+    cells = []
+    for cell in plan.cells:
+        if cell.role == TEST:
+            cells.append({"grade_id": cell.grade_id, "role": TEST, "segments": [],
+                          "snapshot": list(inputs.get(cell.grade_id, ()))})
+        else:
+            cells.append(cell.to_job())
+    return cells
+
+
+def trusted_job_cells(plan: RunPlan, snapshots: dict[int, dict]) -> list[dict]:
+    """Phase 2 (a process no student code ever ran in): the solution's locked cells and whole
+    test cells, each test bound to the plain-data snapshot taken at its place in phase 1 (a test
+    whose place phase 1 never reached does not run). Answer and added cells do not run."""
+    cells = []
+    for index, cell in enumerate(plan.cells):
+        if cell.role == LOCKED:
+            cells.append(cell.to_job())
+        elif cell.role == TEST and index in snapshots:
+            snap = snapshots[index]
+            job = cell.to_job()
+            job["bind"] = snap["values"]
+            job["unbind"] = sorted(set(snap["refused"]) | set(snap["missing"]))
+            cells.append(job)
+        else:
+            cells.append({"grade_id": cell.grade_id, "role": cell.role, "segments": []})
+    return cells
+
+
+#: Module attributes and machinery whose rebinding by a submission is worth a note.
+WATCHED_CALLS = {"setattr", "delattr", "__import__", "exec", "eval", "compile"}
+WATCHED_MODULES = {"builtins", "gc", "IPython", "inspect", "ctypes", "sys", "traceback"}
+
+
+def tampering(plan: RunPlan, spec: ExerciseSpec) -> list[str]:
+    """What a submission's own code (answer and added cells) does to what the tests use,
+    found statically: rebinding builtins, setup names or names the tests call, assigning to
+    module attributes (``math.isclose = ...``, IPython's machinery), ``setattr`` and friends,
+    reaching for ``gc``/``builtins``/``ctypes``. Only for the reason: none of it can change a
+    score, because the tests run in another process on the answers as plain data."""
+    import ast
+    import builtins
+
+    setup: set[str] = set()
+    used: set[str] = set()
+    for cell in spec.cells:
+        if cell.role == LOCKED and cell.cell_type == "code":
+            setup |= bound_names(cell.source)
+        elif cell.role == TEST and cell.cell_type == "code":
+            used |= loaded_names(cell.source)
+    answers = {n for names in inputs_of_tests(spec).values() for n in names}
+    sensitive = (set(dir(builtins)) | setup | used) - answers
+    found: set[str] = set()
+    modules_seen: set[str] = set()
+    for cell in plan.cells:
+        if cell.role in (ANSWER, EXTRA, LOCKED) and cell.segments:
+            tree = _tree(cell.source)
+            for node in ast.walk(tree) if tree is not None else ():
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    modules_seen.update(a.asname or a.name.split(".")[0] for a in node.names)
+    for cell in plan.cells:
+        if cell.role not in (ANSWER, EXTRA) or not cell.segments:
+            continue
+        tree = _tree(cell.source)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)) and node.id in sensitive:
+                found.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in sensitive:
+                found.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                root = node.value
+                while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
+                    root = root.value if not isinstance(root, ast.Call) else root.func
+                if isinstance(root, ast.Name) and (root.id in sensitive or root.id in modules_seen):
+                    found.add(ast.unparse(node))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in WATCHED_CALLS:
+                found.add(f"{node.func.id}()")
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                found.update(f"import {m}" for m in modules if m.split(".")[0] in WATCHED_MODULES)
+            elif isinstance(node, ast.Name) and node.id in ("__builtins__", "get_ipython"):
+                found.add(node.id)
+    if not found:
+        return []
+    shown = sorted(found)
+    more = f" and {len(shown) - 30} more" if len(shown) > 30 else ""
+    return [f"tampering detected (no effect on the score: the tests ran in a separate process on the "
+            f"answers as plain data): {', '.join(shown[:30])}{more}"]

@@ -33,11 +33,16 @@ def default_solutions() -> Path:
 @click.option("--solutions", type=click.Path(path_type=Path), default=None,
               help="Folder of *_exercises.ipynb solutions [default: ./solutions].")
 @click.option("--cell-timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
-              help="Seconds one cell may run.")
+              help="CPU seconds one cell may use (load on the machine does not use them up); a cell that "
+                   "waits is stopped after 4 times as many wall-clock seconds.")
 @click.option("--timeout", type=click.FloatRange(min=0.5), default=300.0, show_default=True,
               help="Seconds one submission may run.")
 @click.option("--memory", type=click.IntRange(min=16), default=1024, show_default=True,
               help="MB a submission may allocate on top of the preloaded libraries.")
+@click.option("--scratch", "scratch_mb", type=click.IntRange(min=1), default=256, show_default=True,
+              help="MB a submission may write in total (its working folder, /tmp and /dev/shm).")
+@click.option("--processes", type=click.IntRange(min=2), default=64, show_default=True,
+              help="Processes a submission may run at once.")
 @click.option("--sandbox", type=click.Choice(["auto", "bubblewrap", "none"]), default="auto", show_default=True,
               help="auto: bubblewrap when it works here, else none (said plainly).")
 @click.option("--force", is_flag=True, help="Grade again even the submissions unchanged since the last run "
@@ -47,8 +52,8 @@ def default_solutions() -> Path:
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="CSV of student_id, name, email (and LMS ids) for the exports; copied to OUT/roster.csv.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
-def grade_command(submissions, out, jobs, solutions, cell_timeout, timeout, memory, sandbox, force, only, roster,
-                  no_progress):
+def grade_command(submissions, out, jobs, solutions, cell_timeout, timeout, memory, scratch_mb, processes, sandbox,
+                  force, only, roster, no_progress):
     """Grade every SUBMISSIONS/<student_id>/<notebook>.ipynb against solutions/.
 
     Writes OUT/gradebook.sqlite, OUT/grades.csv (and OUT/by_notebook/<notebook>.csv),
@@ -62,7 +67,7 @@ def grade_command(submissions, out, jobs, solutions, cell_timeout, timeout, memo
     options = GradeOptions(submissions=submissions, out=out, solutions=solutions,
                            exercises=exercises if exercises.is_dir() else None, jobs=jobs,
                            cell_seconds=cell_timeout, submission_seconds=max(timeout, cell_timeout),
-                           memory_mb=memory, sandbox=sandbox, force=force, progress=not no_progress,
+                           memory_mb=memory, scratch_mb=scratch_mb, processes=processes, sandbox=sandbox, force=force, progress=not no_progress,
                            only=tuple(only))
     if roster is not None:
         install_roster(roster, out)

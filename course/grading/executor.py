@@ -30,6 +30,11 @@ from IPython.core.interactiveshell import InteractiveShell
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
+def cpu_time() -> float:
+    """CPU seconds this process has used (what ``ITIMER_PROF`` counts)."""
+    return time.process_time()
+
+
 class CellTimeLimit(BaseException):
     """Raised inside a cell that ran past its time limit (a BaseException: ``except Exception``
     in student code does not swallow it)."""
@@ -169,9 +174,15 @@ class CellExecutor:
     def run(self, cells: list[dict], limits: dict, emit) -> None:
         """Run every cell, emitting ``{"t": "start"}`` before and ``{"t": "cell"}`` after each."""
         signal.signal(signal.SIGALRM, self._on_alarm)
+        signal.signal(signal.SIGPROF, self._on_alarm)
         sys.stdout, sys.stderr = CapturedStream("stdout", self), CapturedStream("stderr", self)
         budget = [int(limits["output_chars_per_submission"])]
         for index, cell in enumerate(cells):
+            if cell.get("snapshot") is not None:  # phase 1: where a test cell was, record its inputs
+                emit(snapshot(self.shell.user_ns, index, cell["snapshot"]))
+                continue
+            if cell.get("bind") is not None:  # phase 2: the answers this test cell sees, as plain data
+                bind(self.shell.user_ns, cell["bind"], cell.get("unbind", []))
             segments = cell["segments"]
             if not segments:
                 continue
@@ -179,15 +190,22 @@ class CellExecutor:
             sink = OutputSink(int(limits["output_chars_per_cell"]), budget)
             self.sink = sink
             started = time.monotonic()
+            cpu_started = cpu_time()
+            cpu_limit = float(limits["cell_seconds"])
+            wall_limit = cpu_limit * float(limits.get("wall_factor", 1.0))
             limit_hit = None
             exited = False
+            failed = None
             for n, segment in enumerate(segments):
                 sink.hidden = bool(segment["hidden"])
                 last = n == len(segments) - 1
                 self.shell.ast_node_interactivity = "last_expr" if last else "none"
+                errors_before = len([o for o in sink.outputs if o["output_type"] == "error"])
                 self.in_cell = True
-                signal.setitimer(signal.ITIMER_REAL, max(0.01, float(limits["cell_seconds"])
-                                                         - (time.monotonic() - started)))
+                # CPU time is the limit (load on the machine does not use it up); wall-clock time
+                # is only a generous backstop for a cell that sleeps or waits.
+                signal.setitimer(signal.ITIMER_PROF, max(0.01, cpu_limit - (cpu_time() - cpu_started)))
+                signal.setitimer(signal.ITIMER_REAL, max(0.01, wall_limit - (time.monotonic() - started)))
                 try:
                     result = self.shell.run_cell(segment["source"], store_history=True, silent=False)
                 except CellTimeLimit:  # raised between IPython's own handlers
@@ -196,7 +214,14 @@ class CellExecutor:
                 finally:
                     self.in_cell = False
                     signal.setitimer(signal.ITIMER_REAL, 0)
+                    signal.setitimer(signal.ITIMER_PROF, 0)
                 error = getattr(result, "error_in_exec", None) or getattr(result, "error_before_exec", None)
+                if error is not None and not isinstance(error, CellTimeLimit):
+                    # The exception itself decides, not what IPython displayed: a custom exception
+                    # handler (set_custom_exc, e.g. the self-check's NameError advice) shows nothing.
+                    failed = failed or (type(error).__name__, bool(segment["hidden"]))
+                    if len([o for o in sink.outputs if o["output_type"] == "error"]) == errors_before:
+                        sink.error(type(error).__name__, str(error)[:2000], "")
                 if isinstance(error, CellTimeLimit) or limit_hit == "cell_time":
                     limit_hit = "cell_time"
                     if not any(o["output_type"] == "error" for o in sink.outputs):
@@ -209,10 +234,42 @@ class CellExecutor:
                 if error is not None:  # an exception ends the cell, as in a kernel
                     break
             self.sink = None
-            emit({"t": "cell", "i": index, "outputs": sink.outputs, "limit": limit_hit,
+            if limit_hit == "cell_time" and failed is None:
+                failed = ("CellTimeLimit", bool(sink.hidden))
+            emit({"t": "cell", "i": index, "outputs": sink.outputs, "limit": limit_hit, "error": failed,
                   "exited": exited, "dropped_chars": sink.dropped,
                   "seconds": round(time.monotonic() - started, 4)})
         emit({"t": "done"})
+
+
+def snapshot(namespace: dict, index: int, names: list[str]) -> dict:
+    """The ``snapshot`` message of a test cell's position: each name's value as tagged JSON, or
+    why it is refused (not plain data) or missing. Runs in the student's process, so it proves
+    nothing by itself: the trusted side only ever decodes plain data from it."""
+    from course.grading.plaindata import NotPlainData, encode
+
+    values, refused, missing = {}, {}, []
+    for name in names:
+        if name not in namespace:
+            missing.append(name)
+            continue
+        try:
+            values[name] = encode(namespace[name])
+        except NotPlainData as exc:
+            refused[name] = [exc.type_name, str(exc)]
+        except Exception as exc:  # noqa: BLE001 - e.g. an int too long to print
+            refused[name] = [type(namespace[name]).__name__, f"{type(exc).__name__}: {exc}"[:200]]
+    return {"t": "snapshot", "i": index, "values": values, "refused": refused, "missing": missing}
+
+
+def bind(namespace: dict, tagged: dict, unbind: list[str]) -> None:
+    """Put decoded answers into the (trusted) namespace; remove the refused or missing ones."""
+    from course.grading.plaindata import decode
+
+    for name in unbind:
+        namespace.pop(name, None)
+    for name, value in tagged.items():
+        namespace[name] = decode(value)
 
 
 def child_main(job: dict, result_fd: int) -> None:

@@ -42,6 +42,9 @@ class GradeOptions:
     cell_seconds: float = 30.0
     submission_seconds: float = 300.0
     memory_mb: int = 1024
+    processes: int = 64
+    scratch_mb: int = 256
+    wall_factor: float = 4.0
     file_mb: int = 64
     output_kb_per_cell: int = 64
     output_kb_per_submission: int = 1024
@@ -52,6 +55,7 @@ class GradeOptions:
 
     def limits(self) -> dict:
         return {"cell_seconds": self.cell_seconds, "submission_seconds": self.submission_seconds,
+                "processes": self.processes, "wall_factor": self.wall_factor, "scratch_mb": self.scratch_mb,
                 "memory_mb": self.memory_mb, "file_mb": self.file_mb,
                 "output_chars_per_cell": self.output_kb_per_cell * 1024,
                 "output_chars_per_submission": self.output_kb_per_submission * 1024}
@@ -132,8 +136,11 @@ def feedback_of(plan: RunPlan, spec: ExerciseSpec, results: dict[int, dict], not
         public = [o for o in results.get(index, {}).get("outputs", []) if not o.get("hidden")]
         if cell.role == "prose":
             cells.append({"role": "prose", "source": cell.source})
-        elif cell.role == "test":
-            cells.append({"role": "test", "grade_id": cell.grade_id, "outputs": public})
+        elif cell.role == "test":  # pass/fail, the exception's type and the public check() output only
+            shown = [o if o.get("output_type") != "error" else
+                     {"output_type": "error", "ename": str(o.get("ename", "")), "evalue": "", "traceback": "",
+                      "hidden": False} for o in public]
+            cells.append({"role": "test", "grade_id": cell.grade_id, "outputs": shown})
         elif cell.role in ("answer", "extra", ESSAY):
             entry = {"role": cell.role, "grade_id": cell.grade_id, "source": cell.source,
                      "outputs": public, "answered": cell.answered}
@@ -236,39 +243,120 @@ def _summary_record(summary: RunSummary) -> dict:
             "seconds": round(summary.seconds, 3), "interrupted": summary.interrupted}
 
 
+def _snapshots(outcome, plan: RunPlan) -> dict[int, dict]:
+    """The phase-1 snapshots, re-checked in the trusted grader: each value is decoded and
+    re-encoded (anything malformed is refused), and only test cells' indices are kept."""
+    from course.grading.plaindata import decode, encode
+
+    tests = {i for i, c in enumerate(plan.cells) if c.role == "test"}
+    found: dict[int, dict] = {}
+    for message in outcome.messages:
+        if message.get("t") != "snapshot" or message.get("i") not in tests or message["i"] in found:
+            continue
+        values, refused = {}, {}
+        for name, tagged in (message.get("values") or {}).items():
+            try:
+                values[str(name)] = encode(decode(tagged))
+            except (ValueError, TypeError, RecursionError) as exc:
+                refused[str(name)] = ["malformed", f"malformed value ({type(exc).__name__})"]
+        for name, why in (message.get("refused") or {}).items():
+            if isinstance(why, list) and len(why) == 2:
+                refused[str(name)] = [str(why[0])[:100], str(why[1])[:200]]
+        missing = [str(n) for n in (message.get("missing") or [])]
+        found[message["i"]] = {"values": values, "refused": refused, "missing": missing}
+    return found
+
+
+def refusal_reasons(plan: RunPlan, snapshots: dict[int, dict]) -> list[str]:
+    """One sentence per answer that was not plain data (0 points for the tests reading it)."""
+    from course.grading.assemble import bound_names
+    from course.grading.plaindata import NotPlainData, describe_refusal
+
+    reasons: list[str] = []
+    for index, snap in sorted(snapshots.items()):
+        own = bound_names(plan.cells[index].source)
+        for name, (type_name, why) in sorted(snap["refused"].items()):
+            if name in own:
+                continue
+            exc = NotPlainData(type_name, why)
+            sentence = describe_refusal(name, exc)
+            if f"{plan.cells[index].grade_id}: " + sentence not in reasons:
+                reasons.append(f"{plan.cells[index].grade_id}: {sentence}")
+    return reasons
+
+
 def _run_jobs(runnable, options, limits, sandbox, scratch_root, specs, book, run_id, summary, bar, jobs):
+    from course.grading.assemble import student_job_cells, inputs_of_tests, trusted_job_cells
+    from collections import deque
+
+    from course.grading.workers import run_pipeline, start_pools
+
     plans: dict[str, tuple[Submission, RunPlan]] = {}
+    inputs = {spec.name: inputs_of_tests(spec) for spec in specs}
     job_list = []
     for n, sub in enumerate(runnable):
         plan = build_plan(sub.spec, sub.nb)
         job_id = f"job-{n}"
         plans[job_id] = (sub, plan)
-        job_list.append({"id": job_id, "cells": [c.to_job() for c in plan.cells], "limits": limits})
+        job_list.append({"id": job_id, "cells": student_job_cells(plan, inputs[sub.spec.name]),
+                         "limits": limits})
     preload = list(dict.fromkeys(BASE_PRELOAD + solution_imports(specs)))
     masked = [Path(options.solutions), Path(options.out), Path(options.submissions)]
     summary.workers = jobs
-    with WorkerPool(jobs, sandbox, scratch_root, preload, masked) as pool:
+    # Two pools: the students' (untrusted) zygotes, and trusted ones that never run student code
+    # (half as many: the tests are a small share of the work).
+    warmup = [[c.source for c in spec.cells if c.cell_type == "code"] for spec in specs
+              if any(s.spec is spec for s in runnable)]
+    with start_pools([(jobs, scratch_root / "student"), (max(1, jobs // 2), scratch_root / "trusted", warmup)],
+                     sandbox, preload, masked) as (pool, trusted):
         summary.startup_seconds = pool.startup_seconds
+        if not all(w.ready_info.get("scratch_cap") for w in pool.workers):
+            summary.warnings.append("this system does not allow unprivileged user namespaces, so a "
+                                    "submission's scratch space is not size-capped (file size and "
+                                    "process limits still hold); see docs/grading.md")
         if pool.preload_failures:
             summary.warnings.append("could not preload: " + "; ".join(pool.preload_failures))
-        for outcome in pool.run(job_list):
-            sub, plan = plans.pop(outcome.job_id)
-            verdict = judge(sub.spec, list(plan.cells), outcome.messages, outcome.end, limits)
-            notes = [*sub.notes, *plan.notes]
-            answers = [c for c in plan.cells if c.role in ("answer", ESSAY)]
-            if answers and not any(c.answered for c in answers):
-                notes.append("untouched: no answer differs from the released notebook")
-            reason = "; ".join([*verdict.reasons, *notes])
-            row = SubmissionRow(sub.student_id, sub.notebook, sub.relative, sub.content_sha256,
-                                sub.spec.sha256, verdict.status, reason, verdict.auto_total,
-                                sub.spec.max_points, outcome.end.get("seconds"),
-                                feedback_of(plan, sub.spec, verdict.cell_results, notes))
-            book.record(row, verdict.scores, run_id)
-            if verdict.status == GRADED:
-                summary.graded += 1
-            else:
-                summary.failed.append((sub.student_id, sub.notebook, verdict.status, reason))
+        first: dict[str, tuple] = {}
+
+        def then(outcome):  # phase 1 done: the trusted tests of this submission are the next job
+            sub, plan = plans[outcome.job_id]
+            snapshots = _snapshots(outcome, plan)
+            first[outcome.job_id] = (outcome, snapshots)
+            return {"id": outcome.job_id, "cells": trusted_job_cells(plan, snapshots), "limits": limits}
+
+        for tested in run_pipeline([(pool, deque(job_list), then), (trusted, deque(), None)]):
+            sub, plan = plans.pop(tested.job_id)
+            outcome, snapshots = first.pop(tested.job_id)
+            _record(sub, plan, outcome, tested, snapshots, limits, book, run_id, summary)
             bar.update(1)
+
+
+def _record(sub, plan, outcome, tested, snapshots, limits, book, run_id, summary) -> None:
+    """Judge both phases of one submission and record its row."""
+    student = judge(sub.spec, list(plan.cells), outcome.messages, outcome.end, limits)
+    verdict = judge(sub.spec, list(plan.cells), tested.messages, tested.end, limits)
+    results = dict(student.cell_results)
+    results.update({i: r for i, r in verdict.cell_results.items() if plan.cells[i].role == "test"})
+    status = student.status if student.status != GRADED else verdict.status
+    from course.grading.assemble import tampering
+
+    reasons = [*student.reasons, *refusal_reasons(plan, snapshots), *tampering(plan, sub.spec),
+               *(f"while testing: {r}" for r in verdict.reasons)]
+    notes = [*sub.notes, *plan.notes]
+    answers = [c for c in plan.cells if c.role in ("answer", ESSAY)]
+    if answers and not any(c.answered for c in answers):
+        notes.append("untouched: no answer differs from the released notebook")
+    reason = "; ".join([*reasons, *notes])
+    seconds = sum(e.get("seconds") or 0.0 for e in (outcome.end, tested.end)) or None
+    row = SubmissionRow(sub.student_id, sub.notebook, sub.relative, sub.content_sha256,
+                        sub.spec.sha256, status, reason, verdict.auto_total,
+                        sub.spec.max_points, seconds,
+                        feedback_of(plan, sub.spec, results, notes))
+    book.record(row, verdict.scores, run_id)
+    if status == GRADED:
+        summary.graded += 1
+    else:
+        summary.failed.append((sub.student_id, sub.notebook, status, reason))
 
 
 def format_summary(summary: RunSummary, out: Path) -> str:

@@ -110,6 +110,8 @@ def bwrap_args(bwrap: str, scratch: str, masked: list[Path], extra: tuple[str, .
         path = Path(path).resolve()
         if path.exists() and _inside(path, bound + list(SYSTEM_DIRS)):
             args += ["--tmpfs", str(path)]
+    # Nothing but the scratch folder (and, per submission, its own tmpfs) stays writable.
+    args += ["--remount-ro", "/dev", "--remount-ro", "/"]
     env = minimal_env(SANDBOX_SCRATCH + "/work", SANDBOX_TMP + "/matplotlib")
     for key, value in env.items():
         args += ["--setenv", key, value]
@@ -143,8 +145,9 @@ def detect(mode: str, scratch_probe: str) -> Sandbox:
         why = "bubblewrap (bwrap) is not installed"
     if bwrap:
         # An unprivileged user inside, when user namespaces allow it; otherwise capabilities dropped.
-        for extra in (("--unshare-user", "--uid", "1000", "--gid", "1000", "--disable-userns"),
-                      ("--unshare-user", "--uid", "1000", "--gid", "1000"), ()):
+        # (No --disable-userns: each submission's process makes its own user namespace to mount
+        # its size-capped scratch, then drops every capability: see zygote.private_scratch.)
+        for extra in (("--unshare-user", "--uid", "1000", "--gid", "1000"), ()):
             works, error = _probe(bwrap, extra, scratch_probe)
             if works:
                 version = subprocess.run([bwrap, "--version"], capture_output=True, text=True).stdout.strip()

@@ -58,6 +58,10 @@ def score_test_cell(result: dict | None, max_points: float) -> tuple[float, str]
     """``(points, note)`` of a test cell from its result message (``None``: it never ran)."""
     if result is None:
         return 0.0, "did not run"
+    error = result.get("error")
+    if error:
+        ename, hidden = (error + [False, False])[:2] if isinstance(error, list) else (str(error), False)
+        return 0.0, f"{'hidden tests' if hidden else 'self-check'} raised {ename}"
     for output in result.get("outputs", []):
         if output.get("output_type") == "error":
             where = "hidden tests" if output.get("hidden") else "self-check"
@@ -118,6 +122,11 @@ def judge(spec: ExerciseSpec, plan_cells: list[PlanCell], messages: list[dict], 
         reasons.append(f"crash: the grading worker {'died' if killed == 'worker_died' else 'stopped answering'}"
                        f" while running cell {unfinished} (did the code kill its parent process?); "
                        "the remaining cells did not run")
+    elif killed == "processes":
+        status = CRASHED
+        reasons.append(f"process limit: the submission ran more than {limits.get('processes')} processes "
+                       f"at once (in cell {unfinished}; a fork bomb?) and was killed; the remaining cells "
+                       "did not run")
     elif killed in ("protocol", "parent_gone"):
         status = CRASHED
         reasons.append(f"crash: the submission's process misbehaved ({killed}) and was killed")

@@ -46,6 +46,7 @@ class Worker:
                  preload: list[str], masked: list[Path]):
         self.index, self.sandbox, self.scratch, self.log_path = index, sandbox, scratch, log_path
         self.preload, self.masked = preload, masked
+        self.warmup: list[list[str]] = []
         self.process: subprocess.Popen | None = None
         self.buffer = b""
         self.job: dict | None = None
@@ -60,8 +61,12 @@ class Worker:
     def launch(self) -> None:
         """Start the zygote process (it then imports everything: see :meth:`wait_ready`)."""
         self.scratch.mkdir(parents=True, exist_ok=True)
-        config = json.dumps({"scratch": "/scratch" if self.sandbox.sandboxed else str(self.scratch),
-                             "sandboxed": self.sandbox.sandboxed, "preload": self.preload})
+        inside = "/scratch" if self.sandbox.sandboxed else str(self.scratch)
+        settings = {"scratch": inside, "sandboxed": self.sandbox.sandboxed, "preload": self.preload}
+        if self.warmup:  # trusted workers only: solution code to run once, to warm caches
+            (self.scratch / "warmup.json").write_text(json.dumps(self.warmup), encoding="utf-8")
+            settings["warmup"] = f"{inside}/warmup.json"
+        config = json.dumps(settings)
         argv, env = zygote_command(self.sandbox, str(self.scratch), config, self.masked)
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
@@ -160,6 +165,11 @@ class WorkerPool:
         for worker in self.workers:
             worker.stop()
 
+    def wait_ready(self) -> None:
+        for worker in self.workers:
+            if not worker.ready_info:
+                worker.wait_ready()
+
     @property
     def startup_seconds(self) -> float:
         return max((w.ready_info.get("seconds", 0.0) for w in self.workers), default=0.0)
@@ -178,29 +188,102 @@ class WorkerPool:
         return outcome
 
     def run(self, jobs: Iterable[dict]) -> Iterator[JobOutcome]:
-        queue = deque(jobs)
-        while queue or any(w.job for w in self.workers):
-            for worker in self.workers:
-                if worker.job is None and queue:
+        yield from run_pipeline([(self, deque(jobs), None)])
+
+
+def run_pipeline(stages: list) -> Iterator[JobOutcome]:
+    """Run jobs through pools in stages, all at once: ``stages`` is a list of
+    ``(pool, queue, then)``; an outcome of a stage with ``then`` is passed to ``then(outcome)``,
+    which may return the next stage's job (appended to that stage's queue); outcomes of the last
+    stage are yielded. A later stage's workers thus work while an earlier stage's are busy."""
+    stages[0][0].wait_ready()  # the later stages' workers may still be starting: used once ready
+    started = time.monotonic()
+    owner = {}
+    for n, (pool, _, _) in enumerate(stages):
+        for worker in pool.workers:
+            owner[id(worker)] = n
+
+    def finished(n: int, outcome: JobOutcome):
+        then = stages[n][2]
+        if then is None:
+            return [outcome]
+        job = then(outcome)
+        if job is not None:
+            stages[n + 1][1].append(job)
+        return []
+
+    while any(q for _, q, _ in stages) or any(w.job for p, _, _ in stages for w in p.workers):
+        for pool, queue, _ in stages:
+            for worker in pool.workers:
+                if worker.job is None and queue and worker.ready_info:
                     worker.submit(queue.popleft())
-            busy = [w for w in self.workers if w.job]
-            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
-            ready, _, _ = select.select(busy, [], [], min(timeout, 1.0))
-            for worker in ready:
+        busy = [w for p, _, _ in stages for w in p.workers if w.job]
+        starting = [w for p, _, _ in stages for w in p.workers if not w.ready_info]
+        if starting and time.monotonic() - started > STARTUP_SECONDS:
+            starting[0].wait_ready()  # raises WorkerError with its log
+        if not busy and not starting:
+            continue
+        timeout = max(0.0, min((w.deadline for w in busy), default=time.monotonic() + 1.0) - time.monotonic())
+        ready, _, _ = select.select(busy + starting, [], [], min(timeout, 1.0))
+        for worker in ready:
+            if not worker.ready_info:
                 for message in worker._read(0):
-                    if message.get("t") == "eof":
-                        yield self._finish_dead(worker, "worker_died")
-                        break
-                    if message.get("job") != worker.job["id"]:
-                        continue
-                    if message.get("t") == "end":
-                        outcome = worker.outcome
-                        outcome.end = message
-                        worker.job, worker.outcome = None, None
-                        yield outcome
-                        break
-                    worker.outcome.messages.append(message)
-            now = time.monotonic()
-            for worker in self.workers:
+                    if message.get("t") == "ready":
+                        worker.ready_info = message
+                    elif message.get("t") == "eof":
+                        worker.wait_ready()  # raises WorkerError with its log
+                continue
+            n = owner[id(worker)]
+            pool = stages[n][0]
+            for message in worker._read(0):
+                if message.get("t") == "eof":
+                    yield from finished(n, pool._finish_dead(worker, "worker_died"))
+                    break
+                if message.get("job") != worker.job["id"]:
+                    continue
+                if message.get("t") == "end":
+                    outcome = worker.outcome
+                    outcome.end = message
+                    worker.job, worker.outcome = None, None
+                    yield from finished(n, outcome)
+                    break
+                worker.outcome.messages.append(message)
+        now = time.monotonic()
+        for pool, _, _ in stages:
+            for worker in pool.workers:
                 if worker.job and now > worker.deadline:
-                    yield self._finish_dead(worker, "worker_unresponsive")
+                    yield from finished(owner[id(worker)], pool._finish_dead(worker, "worker_unresponsive"))
+
+
+class start_pools:
+    """Start several pools at once (every zygote imports in parallel); a context manager that
+    yields the pools in order and closes them all."""
+
+    def __init__(self, shapes: list[tuple], sandbox: Sandbox, preload: list[str], masked: list[Path]):
+        """``shapes``: ``(size, scratch_root)`` or ``(size, scratch_root, warmup)`` per pool."""
+        self.pools = []
+        for size, root, *warmup in shapes:
+            root.mkdir(parents=True, exist_ok=True)
+            pool = WorkerPool(size, sandbox, root, preload, masked)
+            for worker in pool.workers:
+                worker.warmup = warmup[0] if warmup else []
+            self.pools.append(pool)
+
+    def __enter__(self):
+        try:
+            for pool in self.pools:
+                for worker in pool.workers:
+                    worker.launch()
+            for worker in self.pools[0].workers:  # the others are waited for when first used
+                worker.wait_ready()
+        except BaseException:
+            self.close()
+            raise
+        return tuple(self.pools)
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for pool in self.pools:
+            pool.close()
