@@ -145,8 +145,10 @@ def test_name_error_messages_say_what_to_do():
 
 
 def test_checker_installs_the_name_error_handler_in_ipython():
-    from IPython.testing.globalipapp import start_ipython
-    shell = start_ipython()
+    # InteractiveShell.instance(): the one shell of this process, whichever test made it first
+    # (a second, sibling shell class would raise MultipleInstanceError).
+    from IPython.core.interactiveshell import InteractiveShell
+    shell = InteractiveShell.instance()
     Checker("demo")
     assert NameError in shell.custom_exceptions
 

@@ -11,6 +11,7 @@ import ipywidgets as widgets
 
 from course import data
 from course.models import bargaining, escalation, games, iterated, security_dilemma
+from course.widgets import style
 from course.widgets.base import Explorer
 
 # Okabe-Ito palette (colour-blind safe)
@@ -106,9 +107,10 @@ class BargainingRangeExplorer(Explorer):
         def x(v: float) -> float:
             return left + v * span
 
-        parts = [f"<svg role='img' width='{w}' height='110' style='font:11px sans-serif'>",
-                 f"<title>Bargaining range: deals giving A between {r.low:.2f} and {r.high:.2f} of the good "
-                 f"are better for both than war (p = {r.p:.2f}).</title>",
+        alt = html.escape(f"Bargaining range: deals giving A between {r.low:.2f} and {r.high:.2f} of the good "
+                          f"are better for both than war (p = {r.p:.2f}).", quote=True)
+        parts = [f"<svg role='img' aria-label='{alt}' width='{w}' height='110' style='font:11px sans-serif'>",
+                 f"<title>{alt}</title>",
                  f"<line x1='{x(0)}' y1='60' x2='{x(1)}' y2='60' stroke='#333'/>",
                  f"<rect x='{x(r.low):.1f}' y='48' width='{max(x(r.high) - x(r.low), 2):.1f}' height='24' "
                  f"fill='{SKY}' opacity='0.7'/>",
@@ -120,9 +122,10 @@ class BargainingRangeExplorer(Explorer):
                  f"<text x='{x(1)}' y='106' text-anchor='end'>1 (all to A)</text>"]
         if r.status_quo is not None:
             colour = GREEN if r.position == "inside" else VERMILION
+            label = style.TEXT_GREEN if r.position == "inside" else style.TEXT_VERMILLION  # AA on white
             parts.append(f"<polygon points='{x(r.status_quo) - 6:.1f},14 {x(r.status_quo) + 6:.1f},14 "
                          f"{x(r.status_quo):.1f},26' fill='{colour}'><title>status quo {r.status_quo:.2f}</title>"
-                         f"</polygon><text x='{x(r.status_quo):.1f}' y='10' text-anchor='middle' fill='{colour}'>"
+                         f"</polygon><text x='{x(r.status_quo):.1f}' y='10' text-anchor='middle' fill='{label}'>"
                          f"status quo</text>")
         parts.append("</svg>")
         return f"<div style='{FONT}'>{''.join(parts)}<p>{html.escape(bargaining.describe(r))}</p></div>"
@@ -410,9 +413,10 @@ class IteratedGameExplorer(Explorer):
                     points.append(f"{left + (t / n) * (w - left - 10):.1f},{10 + (1 - coop / t) * (h - 30):.1f}")
             return f"<polyline fill='none' stroke='{colour}' stroke-width='2' points='{' '.join(points)}'/>"
 
-        svg = (f"<svg role='img' width='{w}' height='{h}' style='font:11px sans-serif'>"
-               f"<title>Running share of cooperative moves over {n} rounds: A (blue) ends at "
-               f"{r['cooperation_a']:.2f}, B (orange) at {r['cooperation_b']:.2f}.</title>"
+        alt = html.escape(f"Running share of cooperative moves over {n} rounds: A (blue) ends at "
+                          f"{r['cooperation_a']:.2f}, B (orange) at {r['cooperation_b']:.2f}.", quote=True)
+        svg = (f"<svg role='img' aria-label='{alt}' width='{w}' height='{h}' style='font:11px sans-serif'>"
+               f"<title>{alt}</title>"
                f"<line x1='{left}' y1='10' x2='{left}' y2='{h - 20}' stroke='#333'/>"
                f"<text x='0' y='14'>100%</text><text x='0' y='{h - 20}'>0%</text>"
                f"<text x='{left}' y='{h - 4}'>round 1</text><text x='{w - 10}' y='{h - 4}' text-anchor='end'>"
@@ -490,9 +494,10 @@ class EscalationLadder(Explorer):
     def render_html(self, r: dict) -> str:
         top, rung_h, w, left = 13, 16, 640, 300
         h = top * rung_h + 20
-        parts = [f"<svg role='img' width='{w}' height='{h}' style='font:11px sans-serif'>",
-                 f"<title>Escalation ladder up to {r['date']}: {len(r['events'])} events, highest rung "
-                 f"{r['highest_rung']}.</title>"]
+        alt = html.escape(f"Escalation ladder up to {r['date']}: {len(r['events'])} events, highest rung "
+                          f"{r['highest_rung']}.", quote=True)
+        parts = [f"<svg role='img' aria-label='{alt}' width='{w}' height='{h}' style='font:11px sans-serif'>",
+                 f"<title>{alt}</title>"]
         for rung in range(1, top + 1):
             y = h - 10 - rung * rung_h
             bold = " font-weight='bold'" if rung == r["highest_rung"] else ""

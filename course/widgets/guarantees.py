@@ -11,11 +11,21 @@ import pandas as pd
 
 from course import data
 from course.models import commitment, durability, ratification
+from course.widgets import style
 from course.widgets.base import Explorer
 
-# Okabe-Ito palette (colour-blind safe).
-OKABE_ITO = {"blue": "#0072B2", "vermillion": "#D55E00", "green": "#009E73", "purple": "#CC79A7",
-             "orange": "#E69F00", "sky": "#56B4E9", "yellow": "#F0E442", "black": "#000000"}
+# Okabe-Ito palette (colour-blind safe), from course.widgets.style. The colours mark bars and
+# markers; text stays in the body colour or in style's darker TEXT_* shades (AA contrast).
+OKABE_ITO = {"blue": style.OKABE_ITO["blue"], "vermillion": style.OKABE_ITO["vermillion"],
+             "green": style.OKABE_ITO["bluish green"], "purple": style.OKABE_ITO["reddish purple"],
+             "orange": style.OKABE_ITO["orange"], "sky": style.OKABE_ITO["sky blue"],
+             "yellow": style.OKABE_ITO["yellow"], "black": style.OKABE_ITO["black"]}
+
+
+def _swatch(colour: str) -> str:
+    """A small square of ``colour`` with a dark rim, hidden from screen readers (the text says it)."""
+    return (f"<span aria-hidden='true' style='display:inline-block;width:9px;height:9px;"
+            f"border:1px solid {style.TEXT};background:{colour}'></span>")
 EVENT_STYLE = {  # event -> (colour, SVG marker shape)
     "notice of withdrawal": (OKABE_ITO["orange"], "triangle"),
     "suspension": (OKABE_ITO["vermillion"], "square"),
@@ -180,16 +190,16 @@ class TreatyLifetimeChart(Explorer):
                     parts.append(f"<polygon points='{ex:.1f},{y - 5} {ex + 5:.1f},{y} {ex:.1f},{y + 5} {ex - 5:.1f},{y}' "
                                  f"fill='{c}'>{tip}</polygon>")
                 elif shape == "cross":
-                    parts.append(f"<text x='{ex:.1f}' y='{y + 4}' text-anchor='middle' fill='{c}' "
-                                 f"font-weight='bold'>×{tip}</text>")
+                    parts.append(f"<path d='M{ex - 4:.1f},{y - 4} L{ex + 4:.1f},{y + 4} M{ex - 4:.1f},{y + 4} "
+                                 f"L{ex + 4:.1f},{y - 4}' stroke='{c}' stroke-width='2.5'>{tip}</path>")
                 else:
                     parts.append(f"<circle cx='{ex:.1f}' cy='{y}' r='4' fill='{c}'>{tip}</circle>")
         base = height - 6
         for year in range(1970, r["as_of"].year + 1, 10):
             parts.append(f"<text x='{x(pd.Timestamp(f'{year}-01-01')):.1f}' y='{base}' text-anchor='middle'>{year}</text>")
         parts.append("</svg>")
-        legend = ("<p style='font:12px sans-serif'>Bars: <span style='color:#0072B2'>&#9632; legally binding</span>, "
-                  "<span style='color:#E69F00'>&#9632; political</span>. Markers: &#9650; notice, &#9632; suspension, "
+        legend = (f"<p style='font:12px sans-serif'>Bars: {_swatch(OKABE_ITO['blue'])} legally binding, "
+                  f"{_swatch(OKABE_ITO['orange'])} political. Markers: &#9650; notice, &#9632; suspension, "
                   "× exit took effect / ended, &#9670; alleged violation or compliance finding, &#9679; other.</p>")
         rates = "".join(f"<tr><td>{k}</td><td>{v['instruments']}</td><td>{v['exits']}</td>"
                         f"<td>{v['per_100_years']}</td></tr>" for k, v in r["rates"].items())
@@ -270,9 +280,9 @@ class CommitmentProblemExplorer(Explorer):
 
     def render_html(self, r: dict) -> str:
         if r["error"]:
-            return f"<p style='font:13px sans-serif;color:#a00'>{html.escape(r['error'])}.</p>"
-        verdict = ("<b style='color:#009E73'>a self-enforcing deal exists</b>" if r["self_enforcing"]
-                   else "<b style='color:#D55E00'>no deal today is self-enforcing</b>")
+            return f"<p style='font:13px sans-serif;color:{style.TEXT_VERMILLION}'>{html.escape(r['error'])}.</p>"
+        verdict = (f"<b style='color:{style.TEXT_GREEN}'>a self-enforcing deal exists</b>" if r["self_enforcing"]
+                   else f"<b style='color:{style.TEXT_VERMILLION}'>no deal today is self-enforcing</b>")
         cell, n = 10, self.GRID
         alt = (f"Grid of expected power shifts (0 to {r['p_now']:.2f}, across) by costs of war (0 to 0.5, up): "
                f"green where a deal is self-enforcing, vermillion where not; the black ring is the current setting.")
@@ -359,9 +369,9 @@ class RatificationCalculator(Explorer):
 
     def render_html(self, r: dict) -> str:
         if r["error"]:
-            return f"<p style='font:13px sans-serif;color:#a00'>{html.escape(r['error'])}</p>"
-        verdict = ("<b style='color:#009E73'>advice and consent given</b>" if r["passes"]
-                   else "<b style='color:#D55E00'>fails</b>")
+            return f"<p style='font:13px sans-serif;color:{style.TEXT_VERMILLION}'>{html.escape(r['error'])}</p>"
+        verdict = (f"<b style='color:{style.TEXT_GREEN}'>advice and consent given</b>" if r["passes"]
+                   else f"<b style='color:{style.TEXT_VERMILLION}'>fails</b>")
         quorum = "" if r["quorum_met"] else f" <b>No quorum</b> ({r['present']} present, {r['quorum']} needed)."
         return ("<div style='font:13px sans-serif'>"
                 f"<p>{r['present']} senators present: two thirds is <b>{r['needed']}</b>. Yes {r['yes']}, no {r['no']}: "
