@@ -182,6 +182,19 @@ def test_modules_01_and_04_link_the_article_itself(notebook):
     assert "themoscowtimes.com/author" not in text      # the author's page is not the article
 
 
+_MODULE_LECTURES = sorted(str(p.relative_to(_ROOT)) for p in (_ROOT / "notebooks").glob("0[0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("notebook", _MODULE_LECTURES)
+def test_every_module_lecture_prints_the_citation_from_the_one_constant(notebook):
+    cells = _json.loads((_ROOT / notebook).read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    assert "cite_article()" in code                      # printed from course.sources.ARTICLE
+    text = _notebook_text(notebook)
+    assert str(ARTICLE["url"]) in text and str(ARTICLE["archived_url"]) in text
+    assert "Commentary on the Russia–US talks" not in text   # the old title-less citation
+
+
 def test_no_student_facing_text_cites_the_internal_fact_sheet():
     paths = [*(_ROOT / "notebooks").glob("*.ipynb"), *(_ROOT / "solutions").glob("*.ipynb"),
              *(_ROOT / "docs").rglob("*.md"), *(_ROOT / "course").rglob("*.py")]
