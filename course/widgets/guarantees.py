@@ -22,6 +22,15 @@ OKABE_ITO = {"blue": style.OKABE_ITO["blue"], "vermillion": style.OKABE_ITO["ver
              "yellow": style.OKABE_ITO["yellow"], "black": style.OKABE_ITO["black"]}
 
 
+def _verdict(ok: bool, yes: str, no: str) -> str:
+    """The explorer's verdict in bold, green when ``ok`` and vermillion when not (AA-contrast shades)."""
+    return f"<b style='color:{style.TEXT_GREEN if ok else style.TEXT_VERMILLION}'>{yes if ok else no}</b>"
+
+
+def _error_html(message: str) -> str:
+    return f"<p style='font:13px sans-serif;color:{style.TEXT_VERMILLION}'>{html.escape(message)}</p>"
+
+
 def _swatch(colour: str) -> str:
     """A small square of ``colour`` with a dark rim, hidden from screen readers (the text says it)."""
     return (f"<span aria-hidden='true' style='display:inline-block;width:9px;height:9px;"
@@ -280,9 +289,8 @@ class CommitmentProblemExplorer(Explorer):
 
     def render_html(self, r: dict) -> str:
         if r["error"]:
-            return f"<p style='font:13px sans-serif;color:{style.TEXT_VERMILLION}'>{html.escape(r['error'])}.</p>"
-        verdict = (f"<b style='color:{style.TEXT_GREEN}'>a self-enforcing deal exists</b>" if r["self_enforcing"]
-                   else f"<b style='color:{style.TEXT_VERMILLION}'>no deal today is self-enforcing</b>")
+            return _error_html(f"{r['error']}.")
+        verdict = _verdict(r["self_enforcing"], "a self-enforcing deal exists", "no deal today is self-enforcing")
         cell, n = 10, self.GRID
         alt = (f"Grid of expected power shifts (0 to {r['p_now']:.2f}, across) by costs of war (0 to 0.5, up): "
                f"green where a deal is self-enforcing, vermillion where not; the black ring is the current setting.")
@@ -369,9 +377,8 @@ class RatificationCalculator(Explorer):
 
     def render_html(self, r: dict) -> str:
         if r["error"]:
-            return f"<p style='font:13px sans-serif;color:{style.TEXT_VERMILLION}'>{html.escape(r['error'])}</p>"
-        verdict = (f"<b style='color:{style.TEXT_GREEN}'>advice and consent given</b>" if r["passes"]
-                   else f"<b style='color:{style.TEXT_VERMILLION}'>fails</b>")
+            return _error_html(r["error"])
+        verdict = _verdict(r["passes"], "advice and consent given", "fails")
         quorum = "" if r["quorum_met"] else f" <b>No quorum</b> ({r['present']} present, {r['quorum']} needed)."
         return ("<div style='font:13px sans-serif'>"
                 f"<p>{r['present']} senators present: two thirds is <b>{r['needed']}</b>. Yes {r['yes']}, no {r['no']}: "
