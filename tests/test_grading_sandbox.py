@@ -87,3 +87,47 @@ def test_fallback_grades_exactly_with_a_minimal_environment_and_says_no_sandbox(
     finally:
         book.close()
     assert summary.graded == 3
+
+
+def test_a_course_under_tmp_stays_importable_and_read_only_in_the_fresh_tmp(tmp_path):
+    """A CI clone lives in /tmp: each submission's fresh /tmp must not hide the venv or the
+    package (they are bound back, read-only), while everything else in /tmp is gone."""
+    import os
+    import tempfile
+
+    from course.grading.zygote import private_scratch
+
+    kept = tempfile.mkdtemp(dir="/tmp", prefix="course-kept-")
+    stray = tempfile.mkdtemp(dir="/tmp", prefix="another-students-")
+    try:
+        Path(kept, "module.py").write_text("VALUE = 1\n")
+        workdir = tmp_path / "scratch" / "work"
+        workdir.parent.mkdir()
+        pid = os.fork()
+        if pid == 0:  # the child: the same calls a submission's process makes
+            code = 10
+            try:
+                if not private_scratch(str(workdir), 8, False, kept=[kept]):
+                    os._exit(3)              # no user namespaces here
+                code = 0
+                code |= 0 if Path(kept, "module.py").read_text() == "VALUE = 1\n" else 1
+                code |= 0 if not os.path.exists(stray) else 2
+                try:
+                    Path(kept, "planted.py").write_text("x")
+                    code |= 4                # the kept folder must not be writable
+                except OSError:
+                    pass
+                Path("/tmp/mine.txt").write_text("scratch is writable")
+            except BaseException:  # noqa: BLE001
+                code = 20
+            os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        if code == 3:
+            pytest.skip("unprivileged user namespaces are not allowed here")
+        assert code == 0, {1: "kept folder hidden", 2: "/tmp not fresh", 4: "kept folder writable",
+                           20: "child raised"}.get(code, code)
+        assert not Path(kept, "planted.py").exists() and not Path("/tmp/mine.txt").exists()
+    finally:
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.rmtree(stray, ignore_errors=True)

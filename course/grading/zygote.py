@@ -85,6 +85,21 @@ def warm_up(shell, path: str, seconds: float = 20.0) -> None:
         shell.reset(new_session=False)
 
 
+def empty_except(folder: str, kept: list[str]) -> None:
+    """Remove everything in ``folder`` but the ``kept`` folders inside it (and the folders
+    leading to them): the venv or checkout a sandbox binds under its private /tmp."""
+    for entry in os.listdir(folder):
+        path = os.path.join(folder, entry)
+        if path in kept:
+            continue
+        if under(path, kept):
+            empty_except(path, kept)
+        elif os.path.isdir(path) and not os.path.islink(path):
+            wipe(path)
+        else:
+            _unlink(path)
+
+
 def wipe(path: str) -> None:
     """Remove a folder tree a submission may have made hard to remove (chmod 000, read-only)."""
     def onerror(func, target, _exc):
@@ -120,7 +135,22 @@ def set_child_limits(limits: dict) -> None:
 
 
 CLONE_NEWNS, CLONE_NEWUSER = 0x00020000, 0x10000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 4096, 16384, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
+
+
+def kept_dirs() -> list[str]:
+    """The folders Python needs (interpreter, venv, the course package: ``sandbox.python_dirs``),
+    without those inside another: what must stay visible when ``/tmp`` is replaced."""
+    from course.grading.sandbox import python_dirs
+
+    dirs = [os.path.realpath(d) for d in python_dirs()]
+    return sorted({d for d in dirs if not any(o != d and d.startswith(o.rstrip("/") + "/") for o in dirs)})
+
+
+def under(folder: str, dirs: list[str]) -> list[str]:
+    """The entries of ``dirs`` strictly inside ``folder``."""
+    prefix = os.path.realpath(folder).rstrip("/") + "/"
+    return [d for d in dirs if d.startswith(prefix)]
 
 
 def _libc():
@@ -129,15 +159,17 @@ def _libc():
     return ctypes, ctypes.CDLL(None, use_errno=True)
 
 
-def private_scratch(workdir: str, size_mb: int, sandboxed: bool) -> bool:
+def private_scratch(workdir: str, size_mb: int, sandboxed: bool, kept: list[str] | None = None) -> bool:
     """Give this (forked) process a scratch of its own, capped at ``size_mb`` in total.
 
     The process enters a new user and mount namespace (as the same unprivileged user), mounts
     one size-capped tmpfs on its working folder and binds sub-folders of it on ``/tmp`` and
     ``/dev/shm``; then it drops every capability and sets ``no_new_privs``. The mounts exist only
     in this process's namespace: they vanish with the submission's last process, so the next
-    submission starts from an empty scratch. Returns ``False`` (nothing changed) where Linux does
-    not allow unprivileged user namespaces.
+    submission starts from an empty scratch. The ``kept`` folders (default :func:`kept_dirs`: the
+    interpreter, the venv, the course package) that lie under ``/tmp`` stay visible there,
+    read-only, so a course cloned into ``/tmp`` still imports. Returns ``False`` (nothing changed)
+    where Linux does not allow unprivileged user namespaces.
     """
     ctypes, libc = _libc()
     uid, gid = os.getuid(), os.getgid()
@@ -159,13 +191,25 @@ def private_scratch(workdir: str, size_mb: int, sandboxed: bool) -> bool:
         raise OSError(ctypes.get_errno(), "cannot mount the scratch tmpfs")
     os.makedirs(workdir, exist_ok=True)
     targets = ["/tmp", "/dev/shm"] if sandboxed else ["/tmp", "/dev/shm", "/var/tmp"]
+    kept = kept_dirs() if kept is None else kept
     for n, target in enumerate(targets):
         if not os.path.isdir(target):
             continue
+        # A venv or checkout that lives under /tmp (a CI clone, say) must stay visible: hold each
+        # such folder by a file descriptor, cover the target, then bind the folder back, read-only.
+        held = [(d, os.open(d, os.O_PATH | os.O_DIRECTORY)) for d in under(target, kept)]
         source = os.path.join(workdir, f".mount{n}")
         os.makedirs(source, mode=0o1777)
         if libc.mount(source.encode(), target.encode(), None, MS_BIND, None) != 0:
             raise OSError(ctypes.get_errno(), f"cannot bind the scratch on {target}")
+        for folder, fd in held:
+            os.makedirs(folder, exist_ok=True)
+            if libc.mount(f"/proc/self/fd/{fd}".encode(), folder.encode(), None, MS_BIND | MS_REC, None) != 0:
+                raise OSError(ctypes.get_errno(), f"cannot keep {folder} visible")
+            os.close(fd)
+            libc.mount(None, folder.encode(), None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, None)
+            if not os.statvfs(folder).f_flag & os.ST_RDONLY:
+                raise OSError(f"cannot make {folder} read-only")
     drop_capabilities()
     return True
 
@@ -326,6 +370,7 @@ class Zygote:
     def __init__(self, config: dict, protocol):
         self.scratch = config["scratch"]
         self.sandboxed = bool(config["sandboxed"])
+        self.kept = kept_dirs()  # stays visible under a fresh /tmp (a venv or checkout in /tmp)
         self.protocol = protocol
 
     def send(self, message: dict) -> None:
@@ -355,12 +400,7 @@ class Zygote:
                 _unlink(path)
         os.makedirs(os.path.join(workdir, ".tmp"))
         if self.sandboxed:  # the sandbox's private /tmp is this zygote's alone: empty it too
-            for entry in os.listdir("/tmp"):
-                path = os.path.join("/tmp", entry)
-                if os.path.isdir(path) and not os.path.islink(path):
-                    wipe(path)
-                else:
-                    _unlink(path)
+            empty_except("/tmp", self.kept)
         return workdir
 
     def run_job(self, job: dict) -> None:
