@@ -41,10 +41,7 @@ VIEWPORT = {"width": 1280, "height": 720}
 MAX_EXPLORER_HEIGHT = 660
 # Known exceptions (notebook, 1-based explorer) -> why, to be fixed by the widget's owner. The test
 # fails if an exception is no longer needed, so this list cannot go stale.
-KNOWN_TALL = {
-    ("06_afterwards.ipynb", 1): "ForecastScorer (course/widgets/afterwards.py): 14 sliders in two columns "
-                                "and its chart make it about 870 px tall; three or four columns would fit",
-}
+KNOWN_TALL: dict[tuple[str, int], str] = {}
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 READY = """name => {

@@ -88,8 +88,8 @@ class ForecastScorer(Explorer):
         for qid, question in zip(self._ids, self._questions["question"].astype(str)):
             slider = widgets.FloatSlider(value=start["probabilities"][qid], min=0.0, max=1.0, step=0.01,
                                          description=qid, readout_format=".2f",
-                                         layout=widgets.Layout(width="300px"),
-                                         style={"description_width": "initial"})
+                                         layout=widgets.Layout(width="200px"),  # four to a row at 1280 px
+                                         style={"description_width": "34px"})
             slider.description_tooltip = question
             controls[qid] = slider
         controls["bins"] = widgets.Dropdown(options=BIN_OPTIONS, value=start["bins"], description="calibration bins",
@@ -231,7 +231,7 @@ class ForecastScorer(Explorer):
         worst_text = "; ".join(f"{e['question_id']} (you {e['p']:.2f}, outcome {e['outcome']})" for e in worst)
         return (f"<div style='{style};display:flex;flex-wrap:wrap;gap:16px'><div>{self._plot(r)}"
                 f"<p style='max-width:260px'>Calibration plot (text alternative in the figure's title).</p></div>"
-                f"<div><p><b>Brier score</b> = mean squared error over 0/1 outcomes (0 best, 0.25 = always 50%).</p>"
+                f"<div style='flex:1 1 420px;max-width:600px'><p><b>Brier score</b> = mean squared error over 0/1 outcomes (0 best, 0.25 = always 50%).</p>"
                 f"{table}<p><b>Murphy (1973)</b>: Brier = reliability - resolution + uncertainty (+ within-bin terms "
                 f"when bins group different forecasts).</p>{murphy}<p>Your largest errors: "
                 f"{html.escape(worst_text)}</p></div></div>")
