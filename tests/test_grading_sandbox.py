@@ -105,7 +105,6 @@ def test_a_course_under_tmp_stays_importable_and_read_only_in_the_fresh_tmp(tmp_
         workdir.parent.mkdir()
         pid = os.fork()
         if pid == 0:  # the child: the same calls a submission's process makes
-            code = 10
             try:
                 if not private_scratch(str(workdir), 8, False, kept=[kept]):
                     os._exit(3)              # no user namespaces here

@@ -14,9 +14,10 @@ from course.models import bargaining, escalation, games, iterated, security_dile
 from course.widgets import style
 from course.widgets.base import Explorer
 
-# Okabe-Ito palette (colour-blind safe)
-BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY, GREY = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
-                                                     "#56B4E9", "#999999")
+# Okabe-Ito palette (colour-blind safe), from course.widgets.style; a neutral grey
+BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY = (style.OKABE_ITO[name] for name in (
+    "blue", "orange", "bluish green", "vermillion", "reddish purple", "sky blue"))
+GREY = "#999999"
 STYLE = {"description_width": "initial"}
 FONT = "font:13px sans-serif"
 

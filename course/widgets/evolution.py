@@ -24,8 +24,7 @@ COLOURS = dict(zip(TIMELINE_CATEGORIES, (
 
 
 def _swatch(category: str) -> str:
-    return (f"<span aria-hidden='true' style='display:inline-block;width:9px;height:9px;border-radius:50%;"
-            f"border:1px solid {style.TEXT};background:{COLOURS[category]}'></span>")
+    return style.swatch(COLOURS[category], round=True)
 MONTH_STYLE = {"description_width": "90px"}  # "to (end of)" uncut
 MONTHS = [p.strftime("%Y-%m") for p in pd.period_range("1990-01", "2026-12", freq="M")]
 

@@ -14,12 +14,9 @@ from course.models import commitment, durability, ratification
 from course.widgets import style
 from course.widgets.base import Explorer
 
-# Okabe-Ito palette (colour-blind safe), from course.widgets.style. The colours mark bars and
-# markers; text stays in the body colour or in style's darker TEXT_* shades (AA contrast).
-OKABE_ITO = {"blue": style.OKABE_ITO["blue"], "vermillion": style.OKABE_ITO["vermillion"],
-             "green": style.OKABE_ITO["bluish green"], "purple": style.OKABE_ITO["reddish purple"],
-             "orange": style.OKABE_ITO["orange"], "sky": style.OKABE_ITO["sky blue"],
-             "yellow": style.OKABE_ITO["yellow"], "black": style.OKABE_ITO["black"]}
+# Okabe-Ito palette (colour-blind safe): the colours mark bars and markers; text stays in the body
+# colour or in style's darker TEXT_* shades (AA contrast).
+OKABE_ITO = style.OKABE_ITO
 
 
 def _verdict(ok: bool, yes: str, no: str) -> str:
@@ -30,23 +27,18 @@ def _verdict(ok: bool, yes: str, no: str) -> str:
 def _error_html(message: str) -> str:
     return f"<p style='font:13px sans-serif;color:{style.TEXT_VERMILLION}'>{html.escape(message)}</p>"
 
-
-def _swatch(colour: str) -> str:
-    """A small square of ``colour`` with a dark rim, hidden from screen readers (the text says it)."""
-    return (f"<span aria-hidden='true' style='display:inline-block;width:9px;height:9px;"
-            f"border:1px solid {style.TEXT};background:{colour}'></span>")
 EVENT_STYLE = {  # event -> (colour, SVG marker shape)
     "notice of withdrawal": (OKABE_ITO["orange"], "triangle"),
     "suspension": (OKABE_ITO["vermillion"], "square"),
     "halted participation": (OKABE_ITO["vermillion"], "square"),
     "withdrawal effective": (OKABE_ITO["black"], "cross"),
     "declared void": (OKABE_ITO["black"], "cross"),
-    "alleged violation": (OKABE_ITO["purple"], "diamond"),
-    "compliance finding": (OKABE_ITO["purple"], "diamond"),
-    "rebuttal": (OKABE_ITO["sky"], "circle"),
-    "extension": (OKABE_ITO["green"], "circle"),
-    "expiry": (OKABE_ITO["green"], "cross"),
-    "superseded": (OKABE_ITO["green"], "cross"),
+    "alleged violation": (OKABE_ITO["reddish purple"], "diamond"),
+    "compliance finding": (OKABE_ITO["reddish purple"], "diamond"),
+    "rebuttal": (OKABE_ITO["sky blue"], "circle"),
+    "extension": (OKABE_ITO["bluish green"], "circle"),
+    "expiry": (OKABE_ITO["bluish green"], "cross"),
+    "superseded": (OKABE_ITO["bluish green"], "cross"),
     "ratification rejected": (OKABE_ITO["vermillion"], "diamond"),
     "ratification revoked": (OKABE_ITO["vermillion"], "diamond"),
 }
@@ -207,8 +199,8 @@ class TreatyLifetimeChart(Explorer):
         for year in range(1970, r["as_of"].year + 1, 10):
             parts.append(f"<text x='{x(pd.Timestamp(f'{year}-01-01')):.1f}' y='{base}' text-anchor='middle'>{year}</text>")
         parts.append("</svg>")
-        legend = (f"<p style='font:12px sans-serif'>Bars: {_swatch(OKABE_ITO['blue'])} legally binding, "
-                  f"{_swatch(OKABE_ITO['orange'])} political. Markers: &#9650; notice, &#9632; suspension, "
+        legend = (f"<p style='font:12px sans-serif'>Bars: {style.swatch(OKABE_ITO['blue'])} legally binding, "
+                  f"{style.swatch(OKABE_ITO['orange'])} political. Markers: &#9650; notice, &#9632; suspension, "
                   "× exit took effect / ended, &#9670; alleged violation or compliance finding, &#9679; other.</p>")
         rates = "".join(f"<tr><td>{k}</td><td>{v['instruments']}</td><td>{v['exits']}</td>"
                         f"<td>{v['per_100_years']}</td></tr>" for k, v in r["rates"].items())
@@ -298,7 +290,7 @@ class CommitmentProblemExplorer(Explorer):
                  f"style='font:10px sans-serif'><title>{html.escape(alt)}</title>"]
         for i, row in enumerate(r["grid"]):
             for j, ok in enumerate(row):
-                colour = OKABE_ITO["green"] if ok else OKABE_ITO["vermillion"]
+                colour = OKABE_ITO["bluish green"] if ok else OKABE_ITO["vermillion"]
                 parts.append(f"<rect x='{40 + j * cell}' y='{(n - 1 - i) * cell}' width='{cell}' height='{cell}' "
                              f"fill='{colour}' opacity='0.55'/>")
         px = 40 + (r["shift"] / r["p_now"] * (n - 1) if r["p_now"] else 0) * cell + cell / 2

@@ -215,6 +215,14 @@ VISUALLY_HIDDEN = ("position:absolute;width:1px;height:1px;padding:0;margin:-1px
                    "clip:rect(0,0,0,0);white-space:nowrap;border:0")
 
 
+def swatch(colour: str, round: bool = False) -> str:
+    """A 9-px legend key of ``colour`` (a dot when ``round``) with a dark rim, hidden from screen
+    readers: the text beside it says what it stands for."""
+    radius = "border-radius:50%;" if round else ""
+    return (f"<span aria-hidden='true' style='display:inline-block;width:9px;height:9px;{radius}"
+            f"border:1px solid {TEXT};background:{colour}'></span>")
+
+
 def visually_hidden(text: str, tag: str = "div") -> str:
     """HTML a screen reader reads but the page does not show (the usual "sr-only" pattern)."""
     return f"<{tag} class='course-alt' style='{VISUALLY_HIDDEN}'>{html.escape(text)}</{tag}>"
